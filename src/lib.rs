@@ -1,1 +1,131 @@
+//! jhubgen compiles a JupyterHub-on-Kubernetes platform described in TOML —
+//! one base spec plus one overlay per environment — into the files each
+//! environment needs: Helm values for the Zero to JupyterHub chart, an
+//! Ingress and a ServiceMonitor.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! project ─▶ load ─▶ merge ─▶ validate ─▶ resolve ─▶ emit ─▶ chart check ─▶ write | check
+//! files      spans   overlay   schema      typed      one      values over     atomic  drift
+//!                    over base (+spans)    model      module   chart defaults
+//!                    provenance            + checks   per file
+//! ```
+//!
+//! Problems are [`diag::Diag`] values that point at the file and span that
+//! set the offending value; nothing is written unless every environment
+//! compiled cleanly.
 
+pub mod diag;
+pub mod emit;
+pub mod load;
+pub mod merge;
+pub mod model;
+pub mod project;
+pub mod resolve;
+pub mod source;
+pub mod tree;
+pub mod validate;
+pub mod write;
+
+use diag::Diag;
+use emit::Output;
+use project::Project;
+use resolve::Resolved;
+use tree::Entry;
+
+/// The result of compiling some environments.
+#[derive(Debug)]
+pub struct Build {
+    pub envs: Vec<Resolved>,
+    pub outputs: Vec<Output>,
+    /// Warnings (a build with errors is an `Err`).
+    pub diags: Vec<Diag>,
+}
+
+/// Compiles the named environments (all when `only` is empty).
+/// `Err` carries every diagnostic; `Ok` may carry warnings.
+pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
+    let mut diags = project.diags.clone();
+    let mut base: Vec<Entry> = Vec::new();
+    for &id in &project.base {
+        match load::load(&project.sources, id) {
+            Ok(e) => base.push(e),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let base_ok = diags.is_empty();
+    let mut envs = Vec::new();
+    let mut outputs = Vec::new();
+    for (name, id) in &project.overlays {
+        if !only.is_empty() && !only.iter().any(|o| o == name) {
+            continue;
+        }
+        let overlay = match load::load(&project.sources, *id) {
+            Ok(e) => e,
+            Err(d) => {
+                diags.extend(d);
+                continue;
+            }
+        };
+        if !base_ok {
+            continue;
+        }
+        let inputs: Vec<String> = project
+            .base
+            .iter()
+            .chain(std::iter::once(id))
+            .map(|&f| project.sources.name(f).to_string())
+            .collect();
+        match compile_env(name, inputs, base.clone(), overlay) {
+            Ok((r, outs, warnings)) => {
+                diags.extend(warnings);
+                outputs.extend(outs);
+                envs.push(r);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    diag::sort(&mut diags);
+    diags.dedup();
+    if diags.iter().any(Diag::is_error) {
+        Err(diags)
+    } else {
+        Ok(Build {
+            envs,
+            outputs,
+            diags,
+        })
+    }
+}
+
+/// Merges, validates, resolves and emits one environment.
+pub fn compile_env(
+    env: &str,
+    inputs: Vec<String>,
+    mut layers: Vec<Entry>,
+    overlay: Entry,
+) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
+    layers.push(overlay);
+    let merged = merge::merge(layers)?;
+    let (doc, provs) = merged.to_json();
+    let errors = validate::check(&doc, &provs);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let r = resolve::resolve(env, inputs, doc, provs)?;
+    let values = emit::values::values(&r);
+    let errors = emit::chart::check(&values, &r);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let outputs = emit::emit_all(&r, &values);
+    Ok((r, outputs, Vec::new()))
+}
+
+/// The input spec's JSON Schema as committed in `schema/jhubgen.schema.json`.
+pub fn schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&model::schema()).expect("schemas serialize");
+    s.push('\n');
+    s
+}

@@ -1,1 +1,19 @@
-fn main() {}
+//! The `jhubgen` binary: parse the command line, run one subcommand, exit
+//! with its code (0 success, 1 input errors or drift, 2 cannot run).
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = commands::Ctx { color: cli.color };
+    let code = match cli.command {
+        Command::Build(args) => args.run(&ctx),
+        Command::Schema(args) => args.run(&ctx),
+    };
+    ExitCode::from(code)
+}

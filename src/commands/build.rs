@@ -1,0 +1,87 @@
+//! `jhubgen build`: compile every environment and write `environments/`,
+//! or with `--check` compare instead and exit 1 on any difference.
+
+use super::{CANNOT_RUN, Ctx, FAILED, OK};
+use crate::cli::{Format, RootArgs};
+use jhubgen::project;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Environments to build (overlay names); all when none is given
+    pub envs: Vec<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Write nothing; print a unified diff of every stale, missing or orphaned file and exit 1 if any
+    #[arg(long)]
+    pub check: bool,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> u8 {
+        let root = &self.root.root;
+        let project = match project::open(root) {
+            Ok(p) => p,
+            Err(e) => return ctx.fatal(&e.0),
+        };
+        let known = project.env_names();
+        for e in &self.envs {
+            if !known.contains(&e.as_str()) {
+                let hint = jhubgen::validate::closest(e, &known)
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                return ctx.fatal(&format!(
+                    "unknown environment `{e}`{hint} (environments: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        let build = match jhubgen::build(&project, &self.envs) {
+            Ok(b) => b,
+            Err(diags) => {
+                ctx.report(&diags, &project.sources, self.format);
+                return FAILED;
+            }
+        };
+        ctx.report(&build.diags, &project.sources, self.format);
+        let names: Vec<&str> = build.envs.iter().map(|r| r.env.as_str()).collect();
+        let all = self.envs.is_empty();
+        if self.check {
+            let drift = jhubgen::write::check(root, &build.outputs, &names, all);
+            if drift.is_empty() {
+                eprintln!(
+                    "up to date: {} environment(s), {} file(s)",
+                    names.len(),
+                    build.outputs.len()
+                );
+                return OK;
+            }
+            for d in &drift {
+                print!("{}", d.unified_diff());
+            }
+            eprintln!(
+                "{} generated file(s) differ from the specs: run `jhubgen build` and commit the result",
+                drift.len()
+            );
+            return FAILED;
+        }
+        match jhubgen::write::write(root, &build.outputs, &names, all) {
+            Ok(w) => {
+                eprintln!(
+                    "built {} environment(s): {} file(s) written, {} unchanged, {} removed",
+                    names.len(),
+                    w.written.len(),
+                    w.unchanged.len(),
+                    w.removed.len()
+                );
+                OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the generated files: {e}");
+                CANNOT_RUN
+            }
+        }
+    }
+}

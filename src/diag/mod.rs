@@ -1,0 +1,139 @@
+//! Diagnostics: problems in the user's inputs, as values.
+//!
+//! A [`Diag`] says what is wrong (a stable code, a message, a help line) and
+//! where (a primary label, and secondary labels that may sit in other files).
+//! It knows nothing about terminals: [`human`] renders it with miette and
+//! [`json`] in the machine-readable contract shape. Bugs in jhubgen are not
+//! `Diag`s unless they must be reported to the user instead of panicking;
+//! those carry the `internal/...` codes.
+
+pub mod human;
+pub mod json;
+
+use crate::source::{Origin, Sources};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A span with a short text shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub origin: Origin,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(origin: Origin, text: impl Into<String>) -> Self {
+        Label {
+            origin,
+            text: text.into(),
+        }
+    }
+}
+
+/// A problem in the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diag {
+    /// Stable code, `stage/name` (`toml/syntax`, `schema/unknown-key`).
+    pub code: &'static str,
+    pub severity: Severity,
+    /// Lowercase, no final period, user text in backticks.
+    pub message: String,
+    /// The most specific place: the offending key or value, in the file that set it.
+    pub primary: Option<Label>,
+    /// Other places involved, possibly in other files ("base value was set here").
+    pub secondary: Vec<Label>,
+    /// Dotted key path in the spec (`profiles[gpu-large].memory.limit`).
+    pub key: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diag {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diag {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            key: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, origin: Origin, text: impl Into<String>) -> Self {
+        self.primary = Some(Label::new(origin, text));
+        self
+    }
+
+    pub fn also(mut self, origin: Origin, text: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(origin, text));
+        self
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Where the diagnostic points: file name, 1-based line and column.
+    pub fn location(&self, sources: &Sources) -> Option<(String, usize, usize)> {
+        let label = self.primary.as_ref()?;
+        let (line, col) = sources.line_col(label.origin.file, label.origin.span.start);
+        Some((sources.name(label.origin.file).to_string(), line, col))
+    }
+}
+
+/// Sorts diagnostics by file, position and code, so reports are stable.
+pub fn sort(diags: &mut [Diag]) {
+    diags.sort_by(|a, b| {
+        let ka = a
+            .primary
+            .as_ref()
+            .map(|l| (l.origin.file, l.origin.span.start));
+        let kb = b
+            .primary
+            .as_ref()
+            .map(|l| (l.origin.file, l.origin.span.start));
+        ka.cmp(&kb)
+            .then(a.code.cmp(b.code))
+            .then(a.message.cmp(&b.message))
+    });
+    // identical problems found twice (e.g. through two environments) are reported once
+}
+
+/// Counts of errors and warnings.
+pub fn summary(diags: &[Diag]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}

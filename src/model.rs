@@ -1,0 +1,524 @@
+//! The input spec: the typed model of a merged base + overlay.
+//!
+//! This is the single source of truth for the spec's shape: serde reads the
+//! merged tree into it, and schemars derives the JSON Schema that validates
+//! the tree first (so that errors point at spans) and that editors use.
+//! Every struct rejects unknown fields. Secrets have no field that could hold
+//! them: credentials are always references to a Kubernetes Secret.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A jhubgen spec: one JupyterHub deployment, after the overlay is merged over the base.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Key paths to delete from what this file inherits, applied before its
+    /// values are merged: `"monitoring.labels.release"`, `"profiles[gpu-large]"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delete: Vec<String>,
+    pub environment: Environment,
+    #[serde(default)]
+    pub hub: Hub,
+    pub ingress: Ingress,
+    pub tls: Tls,
+    pub auth: Auth,
+    pub image: Image,
+    pub storage: Storage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<Scheduling>,
+    #[schemars(length(min = 1))]
+    pub profiles: Vec<Profile>,
+    pub culling: Culling,
+    pub monitoring: Monitoring,
+    pub ci: Ci,
+    /// Raw Zero to JupyterHub chart values, deep-merged into the generated
+    /// values last and checked against the chart's schema (escape hatch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
+    pub values: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Where and how the environment is deployed.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// Kubernetes namespace of the Helm release.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub namespace: String,
+    /// Helm release name.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 53))]
+    pub release: String,
+    /// Version of the `jupyterhub/jupyterhub` chart (the chart, not JupyterHub).
+    #[serde(default = "default_chart_version")]
+    #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$"))]
+    pub chart_version: String,
+    /// What the environment is for; only `test` environments may use the dummy authenticator.
+    #[serde(default)]
+    pub purpose: Purpose,
+}
+
+fn default_chart_version() -> String {
+    "4.4.0".to_string()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    #[default]
+    Production,
+    Staging,
+    Lab,
+    Test,
+}
+
+/// Hub settings.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hub {
+    /// Path prefix JupyterHub is served under; starts and ends with `/`.
+    #[serde(default = "default_base_url")]
+    #[schemars(regex(pattern = r"^/([^/\s]+/)*$"))]
+    pub base_url: String,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            base_url: default_base_url(),
+        }
+    }
+}
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+
+/// The Ingress in front of the `proxy-public` service.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ingress {
+    /// Public host name users open (`jupyterhub.example.org`).
+    #[schemars(regex(
+        pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$"
+    ))]
+    pub host: String,
+    /// `ingressClassName`: the controller that serves it (`traefik`, `nginx`).
+    pub class: String,
+    /// Annotations for the ingress controller.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// How HTTPS is provided.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    pub mode: TlsMode,
+    /// Name of the `kubernetes.io/tls` Secret (mode `secret`; optional for `cert-manager`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// cert-manager issuer (mode `cert-manager`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Issuer>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// TLS ends before the cluster (Cloudflare Tunnel, a load balancer): no `tls` block.
+    Edge,
+    /// A Kubernetes TLS Secret that exists in the namespace (a corporate-CA certificate).
+    Secret,
+    /// cert-manager issues the certificate into a Secret.
+    CertManager,
+}
+
+/// A cert-manager issuer.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    pub name: String,
+    #[serde(default)]
+    pub kind: IssuerKind,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum IssuerKind {
+    #[default]
+    ClusterIssuer,
+    Issuer,
+}
+
+/// Authentication.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub provider: AuthProvider,
+    /// Users who are admins (and therefore allowed).
+    #[serde(default)]
+    pub admin_users: Vec<String>,
+    /// Users allowed to log in, besides those allowed by organisation or group.
+    #[serde(default)]
+    pub allowed_users: Vec<String>,
+    /// Let every user who can authenticate log in. Use on purpose only.
+    #[serde(default)]
+    pub allow_all: bool,
+    /// The OAuth client's id and secret, as keys of a Kubernetes Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientSecret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GitHubAuth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azuread: Option<AzureAdAuth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthProvider {
+    /// GitHub OAuth (`GitHubOAuthenticator`).
+    Github,
+    /// Entra ID / Azure AD (`AzureAdOAuthenticator`, chart 4.x for group gating).
+    Azuread,
+    /// JupyterHub's dummy authenticator: any password works. Test environments only.
+    Dummy,
+}
+
+/// The Kubernetes Secret that holds the OAuth client credentials.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSecret {
+    /// Secret name, in the release namespace.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))]
+    pub secret: String,
+    /// Key holding the client id.
+    #[serde(default = "default_client_id_key")]
+    pub id_key: String,
+    /// Key holding the client secret.
+    #[serde(default = "default_client_secret_key")]
+    pub secret_key: String,
+}
+
+fn default_client_id_key() -> String {
+    "client_id".to_string()
+}
+
+fn default_client_secret_key() -> String {
+    "client_secret".to_string()
+}
+
+/// GitHub OAuth settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GitHubAuth {
+    /// Organisations whose members may log in (`org`), or teams (`org:team`).
+    #[serde(default)]
+    pub organizations: Vec<String>,
+    /// OAuth scopes; `read:org` is added when teams are listed.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+/// Entra ID / Azure AD settings.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AzureAdAuth {
+    /// Tenant id: a GUID, or a reference to a Secret key (read as `AAD_TENANT_ID`).
+    pub tenant_id: Reference,
+    /// Groups (from the id token's `groups` claim) whose members may log in.
+    #[serde(default)]
+    pub allowed_groups: Vec<String>,
+    /// Groups whose members are admins.
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    /// Claim that becomes the username; the default `name` is a display name, not unique.
+    #[serde(default = "default_username_claim")]
+    pub username_claim: String,
+    /// Where groups are read from in the auth state.
+    #[serde(default = "default_groups_key")]
+    pub groups_key: String,
+    /// OAuth scopes.
+    #[serde(default = "default_azure_scope")]
+    pub scope: Vec<String>,
+}
+
+fn default_username_claim() -> String {
+    "upn".to_string()
+}
+
+fn default_groups_key() -> String {
+    "user.groups".to_string()
+}
+
+fn default_azure_scope() -> Vec<String> {
+    vec!["openid".into(), "email".into(), "profile".into()]
+}
+
+/// A value given literally, or read from a Kubernetes Secret key.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Reference {
+    Literal(String),
+    Secret(SecretKey),
+}
+
+/// A key of a Kubernetes Secret.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKey {
+    pub secret: String,
+    pub key: String,
+}
+
+/// The notebook image.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// Registry host (`ghcr.io`, `artifactory.example.internal`).
+    pub registry: String,
+    /// Repository path in the registry (`org/base-notebook`).
+    pub name: String,
+    /// Tag; always a string.
+    pub tag: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_policy: Option<PullPolicy>,
+    /// Names of existing `kubernetes.io/dockerconfigjson` Secrets used to pull images.
+    #[serde(default)]
+    pub pull_secrets: Vec<String>,
+}
+
+impl Image {
+    /// `registry/name`, as the chart's `singleuser.image.name`.
+    pub fn repository(&self) -> String {
+        format!("{}/{}", self.registry.trim_end_matches('/'), self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum PullPolicy {
+    IfNotPresent,
+    Always,
+    Never,
+}
+
+/// Users' home directories.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// StorageClass of the users' PVCs (and of the hub database PVC).
+    pub class: String,
+    /// Size of each user's volume, as a Kubernetes quantity (`10Gi`).
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"))]
+    pub capacity: String,
+    #[serde(default = "default_access_modes")]
+    pub access_modes: Vec<AccessMode>,
+    #[serde(default = "default_home")]
+    pub home_mount_path: String,
+}
+
+fn default_access_modes() -> Vec<AccessMode> {
+    vec![AccessMode::ReadWriteOnce]
+}
+
+fn default_home() -> String {
+    "/home/jovyan".to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum AccessMode {
+    ReadWriteOnce,
+    ReadWriteOncePod,
+    ReadOnlyMany,
+    ReadWriteMany,
+}
+
+/// Where user pods run, for every profile.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scheduling {
+    /// Node labels every user pod needs, unless a profile gives its own `node_selector`.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations added to the chart's user-pod tolerations for every user pod.
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+}
+
+/// A server option users pick at spawn time.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Stable identifier; users' last choice is remembered by it.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))]
+    pub slug: String,
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The profile preselected in the spawn form.
+    #[serde(default)]
+    pub default: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Cpu>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Memory>,
+    /// NVIDIA GPUs per user server; becomes the `nvidia.com/gpu` limit.
+    #[serde(default)]
+    #[schemars(range(max = 64))]
+    pub gpus: u32,
+    /// The complete node selector of this profile (replaces `scheduling.node_selector`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<BTreeMap<String, String>>,
+    /// Tolerations added to the chart's and `scheduling` tolerations for this profile.
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+    /// Another image for this profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ProfileImage>,
+}
+
+/// CPU cores.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cpu {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub guarantee: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub limit: Option<f64>,
+}
+
+/// Memory, as JupyterHub byte specifications: an integer, or K/M/G/T (powers of 1024).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Memory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?[KMGT]?$"))]
+    pub guarantee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?[KMGT]?$"))]
+    pub limit: Option<String>,
+}
+
+/// A Kubernetes toleration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Toleration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default = "default_operator")]
+    pub operator: TolerationOperator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<TaintEffect>,
+}
+
+fn default_operator() -> TolerationOperator {
+    TolerationOperator::Equal
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum TolerationOperator {
+    Equal,
+    Exists,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+/// A profile's own image; the registry defaults to `image.registry`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileImage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    pub name: String,
+    pub tag: String,
+}
+
+/// Stopping idle user servers (jupyterhub-idle-culler).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Culling {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Seconds of inactivity before a server is stopped.
+    #[schemars(range(min = 1))]
+    pub timeout: u64,
+    /// Seconds between culler runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub every: Option<u64>,
+    /// Seconds after which a server is stopped even if active (0: never).
+    #[serde(default)]
+    pub max_age: u64,
+    /// Also delete users who have been inactive (not only their servers).
+    #[serde(default)]
+    pub users: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Prometheus scraping of the hub's `/hub/metrics`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Emit a prometheus-operator ServiceMonitor.
+    #[serde(default = "yes")]
+    pub service_monitor: bool,
+    /// Labels the Prometheus `serviceMonitorSelector` matches (`release = "prometheus"`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Scrape interval (`30s`).
+    #[serde(default = "default_interval")]
+    #[schemars(regex(pattern = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"))]
+    pub interval: String,
+    /// `token`: keep `/hub/metrics` authenticated and give Prometheus a `read:metrics` token;
+    /// `none`: make the metrics public (they are then readable through the ingress too).
+    #[serde(default)]
+    pub scrape_auth: ScrapeAuth,
+    /// Namespace Prometheus runs in, let through the hub's NetworkPolicy. Without it,
+    /// label the Prometheus pods `hub.jupyter.org/network-access-hub: "true"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus_namespace: Option<String>,
+}
+
+fn default_interval() -> String {
+    "30s".to_string()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScrapeAuth {
+    #[default]
+    Token,
+    None,
+}
+
+/// The CI system that deploys this environment.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ci {
+    pub provider: CiProvider,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiProvider {
+    Github,
+    Gitlab,
+}
+
+/// The JSON Schema of the spec.
+pub fn schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Spec);
+    serde_json::to_value(schema).expect("schemas serialize")
+}

@@ -1,0 +1,157 @@
+//! The project on disk: `base/*.toml` shared by every environment, and one
+//! `overlays/<env>.toml` per environment.
+//!
+//! Reading the tree is the only I/O before writing. Problems with the files
+//! themselves (not UTF-8, a folder where a file should be) are diagnostics
+//! like any other; a missing `base/` or `overlays/` folder means the command
+//! cannot run at all and is a [`Fatal`] error (exit code 2).
+
+use crate::diag::Diag;
+use crate::source::{FileId, Origin, Sources};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An error that stops the command before any input is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fatal(pub String);
+
+impl fmt::Display for Fatal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The inputs of a project, read into memory.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub sources: Sources,
+    /// Base files in merge order (sorted by name).
+    pub base: Vec<FileId>,
+    /// Environments (overlay stem) and their overlay, sorted by name.
+    pub overlays: Vec<(String, FileId)>,
+    /// Problems with the files themselves.
+    pub diags: Vec<Diag>,
+}
+
+impl Project {
+    /// Names of all environments.
+    pub fn env_names(&self) -> Vec<&str> {
+        self.overlays.iter().map(|(n, _)| n.as_str()).collect()
+    }
+}
+
+fn toml_files(dir: &Path, rel: &str) -> Result<Vec<(String, PathBuf)>, Fatal> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Fatal(format!(
+            "cannot read `{}`: {e} (a jhubgen project has `base/` and `overlays/` folders of TOML files; use --root to point at one)",
+            dir.display()
+        ))
+    })?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Fatal(format!("cannot read `{}`: {e}", dir.display())))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") && !name.starts_with('.') {
+            out.push((format!("{rel}/{name}"), entry.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read(sources: &mut Sources, rel: &str, path: &Path, diags: &mut Vec<Diag>) -> Option<FileId> {
+    if path.is_dir() {
+        let id = sources.add(rel, "");
+        diags.push(
+            Diag::error("io/not-a-file", format!("`{rel}` is a folder, not a TOML file"))
+                .at(Origin::new(id, 0..0), "")
+                .help("rename the folder, or move the TOML file there instead"),
+        );
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(sources.add(rel, text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let id = sources.add(rel, text);
+                diags.push(
+                    Diag::error("io/not-utf8", format!("`{rel}` is not UTF-8 text"))
+                        .at(Origin::new(id, at..at + 1), "invalid UTF-8 here")
+                        .help("TOML files must be UTF-8; re-save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            let id = sources.add(rel, "");
+            diags.push(
+                Diag::error("io/unreadable", format!("cannot read `{rel}`: {e}"))
+                    .at(Origin::new(id, 0..0), "")
+                    .help("check the file's permissions"),
+            );
+            None
+        }
+    }
+}
+
+/// Is `name` usable as an environment (and folder) name?
+pub fn valid_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Reads `root/base/*.toml` and `root/overlays/*.toml`.
+pub fn open(root: &Path) -> Result<Project, Fatal> {
+    if !root.is_dir() {
+        return Err(Fatal(format!("`{}` is not a folder", root.display())));
+    }
+    let base_files = toml_files(&root.join("base"), "base")?;
+    let overlay_files = toml_files(&root.join("overlays"), "overlays")?;
+    if base_files.is_empty() {
+        return Err(Fatal(format!(
+            "no `base/*.toml` in `{}`: the base spec shared by every environment is missing",
+            root.display()
+        )));
+    }
+    if overlay_files.is_empty() {
+        return Err(Fatal(format!(
+            "no `overlays/*.toml` in `{}`: each environment is an overlay file (`overlays/lab.toml` is environment `lab`)",
+            root.display()
+        )));
+    }
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    let base = base_files
+        .iter()
+        .filter_map(|(rel, path)| read(&mut sources, rel, path, &mut diags))
+        .collect();
+    let mut overlays = Vec::new();
+    for (rel, path) in &overlay_files {
+        let stem = rel["overlays/".len()..].trim_end_matches(".toml").to_string();
+        let Some(id) = read(&mut sources, rel, path, &mut diags) else {
+            continue;
+        };
+        if !valid_env_name(&stem) {
+            diags.push(
+                Diag::error("io/env-name", format!("`{stem}` is not a valid environment name"))
+                    .at(Origin::new(id, 0..0), "")
+                    .help("name overlays with lowercase letters, digits, `-` and `_` (the name becomes `environments/<name>/`)"),
+            );
+            continue;
+        }
+        overlays.push((stem, id));
+    }
+    Ok(Project {
+        root: root.to_path_buf(),
+        sources,
+        base,
+        overlays,
+        diags,
+    })
+}

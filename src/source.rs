@@ -1,0 +1,117 @@
+//! Source files and positions.
+//!
+//! Every input file is read once into [`Sources`] and named by a [`FileId`].
+//! An [`Origin`] is a byte range in one of them; it is turned into a
+//! 1-based line and column (in characters) only when a human or a report
+//! needs it, so spans stay cheap to carry through the pipeline.
+
+use std::ops::Range;
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// One input file: its name relative to the project root, and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the root, with `/` separators (`overlays/lab.toml`).
+    pub name: String,
+    pub text: String,
+}
+
+/// All input files of a run.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+/// A place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Origin {
+    pub fn new(file: FileId, span: Range<usize>) -> Self {
+        Origin { file, span }
+    }
+}
+
+impl Sources {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        &self.get(id).name
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// 1-based line and column (counted in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.get(id).text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// `file:line:col` of an origin, for plain-text messages.
+    pub fn locate(&self, origin: &Origin) -> String {
+        let (line, col) = self.line_col(origin.file, origin.span.start);
+        format!("{}:{}:{}", self.name(origin.file), line, col)
+    }
+
+    /// The source text an origin covers.
+    pub fn snippet(&self, origin: &Origin) -> &str {
+        let text = &self.get(origin.file).text;
+        let start = floor_char_boundary(text, origin.span.start.min(text.len()));
+        let end = floor_char_boundary(text, origin.span.end.min(text.len())).max(start);
+        &text[start..end]
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let mut s = Sources::new();
+        let id = s.add("a.toml", "a = 1\nb = \"é\" # x\n");
+        assert_eq!(s.line_col(id, 0), (1, 1));
+        assert_eq!(s.line_col(id, 6), (2, 1));
+        // byte 13 is after `é` (2 bytes): character column 8
+        assert_eq!(s.line_col(id, 13), (2, 8));
+        assert_eq!(s.line_col(id, 999), (3, 1));
+    }
+}

@@ -1,0 +1,327 @@
+//! Validate: check a merged spec tree against the spec's JSON Schema.
+//!
+//! The schema is derived from [`crate::model`] and compiled once per process.
+//! Each jsonschema error's `instance_path` is a JSON pointer, which is also
+//! the key of the provenance map, so every error points at the span that set
+//! the offending value — in the overlay when the overlay set it, with the
+//! base value it replaced as a secondary label. Messages never echo values
+//! (a value may be a secret): they name keys and expected shapes.
+
+use crate::diag::Diag;
+use crate::tree::{ProvMap, display_path, escape_pointer, lookup, quote_key};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::Validator;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+fn compiled() -> &'static Compiled {
+    static SPEC: OnceLock<Compiled> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let schema = crate::model::schema();
+        let validator = jsonschema::validator_for(&schema).expect("the derived spec schema compiles");
+        Compiled { schema, validator }
+    })
+}
+
+/// Checks a merged spec; returns one diagnostic per problem.
+pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
+    let c = compiled();
+    let mut out = Vec::new();
+    for err in c.validator.iter_errors(doc) {
+        let pointer = err.instance_path().as_str().to_string();
+        out.extend(diagnose(&c.schema, doc, provs, &pointer, err.kind(), &err.masked().to_string()));
+    }
+    out
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a float",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "a table",
+    }
+}
+
+fn type_name(t: &str) -> &str {
+    match t {
+        "object" => "a table",
+        "array" => "an array",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "null" => "nothing",
+        other => other,
+    }
+}
+
+fn describe(path: &str) -> String {
+    if path.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+fn diagnose(
+    schema: &Value,
+    doc: &Value,
+    provs: &ProvMap,
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    masked: &str,
+) -> Vec<Diag> {
+    let path = display_path(doc, pointer);
+    let instance = resolve(doc, pointer);
+    let sub = subschema(schema, schema, pointer);
+    let Some((_, prov)) = lookup(provs, pointer) else {
+        return vec![Diag::error("schema/invalid", masked.to_string()).key(path)];
+    };
+    let with_base = |d: Diag| match &prov.replaced {
+        Some(r) => d.also(r.prov.origin().clone(), "replaces the value set here"),
+        None => d,
+    };
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| {
+                let child = format!("{pointer}/{}", escape_pointer(key));
+                let origin = provs
+                    .get(&child)
+                    .map(|p| p.key_or_value().clone())
+                    .unwrap_or_else(|| prov.origin().clone());
+                let known: Vec<&str> = sub
+                    .and_then(|s| s.get("properties"))
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let help = match closest(key, &known) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None if known.is_empty() => "remove it".to_string(),
+                    None => format!(
+                        "remove it; {} takes {}",
+                        describe(&path),
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                let full = if path.is_empty() { quote_key(key) } else { format!("{path}.{}", quote_key(key)) };
+                Diag::error("schema/unknown-key", format!("unknown key `{key}` in {}", describe(&path)))
+                    .at(origin, "unknown key")
+                    .key(full)
+                    .help(help)
+            })
+            .collect(),
+        ValidationErrorKind::Required { property } => {
+            let prop = property.as_str().unwrap_or_default();
+            let full = if path.is_empty() { quote_key(prop) } else { format!("{path}.{}", quote_key(prop)) };
+            let what = sub
+                .and_then(|s| s.get("properties"))
+                .and_then(|p| p.get(prop))
+                .and_then(|p| description(schema, p));
+            let mut help = format!("set `{full}` in the base or in the overlay");
+            if let Some(w) = what {
+                help.push_str(&format!(" ({})", w.trim_end_matches('.')));
+            }
+            vec![
+                Diag::error("schema/missing-key", format!("missing key `{prop}` in {}", describe(&path)))
+                    .at(prov.key_or_value().clone(), format!("`{prop}` is required here"))
+                    .key(full)
+                    .help(help),
+            ]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(&t.to_string()).to_string(),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| type_name(&t.to_string()).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let found = instance.map_or("nothing", json_type);
+            let help = if expected == "a string" && found != "a table" && found != "an array" {
+                "quote the value to make it a string".to_string()
+            } else {
+                format!("write {expected} here")
+            };
+            vec![with_base(
+                Diag::error("schema/type", format!("`{path}` must be {expected}, not {found}"))
+                    .at(prov.origin().clone(), format!("expected {expected}"))
+                    .key(path.clone())
+                    .help(help),
+            )]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().map_or_else(|| o.to_string(), str::to_string))).collect())
+                .unwrap_or_default();
+            let given = instance.and_then(Value::as_str).unwrap_or("");
+            let names: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let mut help = format!("use one of {}", opts.join(", "));
+            if let Some(k) = closest(given, &names) {
+                help = format!("did you mean `{k}`? ({help})");
+            }
+            vec![with_base(
+                Diag::error("schema/enum", format!("`{path}` must be one of {}", opts.join(", ")))
+                    .at(prov.origin().clone(), "not an accepted value")
+                    .key(path.clone())
+                    .help(help),
+            )]
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let what = sub.and_then(|s| description(schema, s));
+            let help = match what {
+                Some(w) => format!("{} (pattern `{pattern}`)", w.trim_end_matches('.')),
+                None => format!("the value must match `{pattern}`"),
+            };
+            vec![with_base(
+                Diag::error("schema/format", format!("`{path}` is not in the expected format"))
+                    .at(prov.origin().clone(), "does not match the expected format")
+                    .key(path.clone())
+                    .help(help),
+            )]
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            let (word, sign) = match kind {
+                ValidationErrorKind::Minimum { .. } => ("at least", ""),
+                ValidationErrorKind::Maximum { .. } => ("at most", ""),
+                ValidationErrorKind::ExclusiveMinimum { .. } => ("more than", ""),
+                _ => ("less than", ""),
+            };
+            vec![with_base(
+                Diag::error("schema/range", format!("`{path}` must be {word} {sign}{limit}"))
+                    .at(prov.origin().clone(), format!("must be {word} {limit}"))
+                    .key(path.clone())
+                    .help(format!("use a value {word} {limit}")),
+            )]
+        }
+        ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MinLength { limit } => {
+            vec![with_base(
+                Diag::error("schema/range", format!("`{path}` must have at least {limit} item(s) or character(s)"))
+                    .at(prov.origin().clone(), "too short")
+                    .key(path.clone())
+                    .help("give it a value"),
+            )]
+        }
+        ValidationErrorKind::MaxLength { limit } | ValidationErrorKind::MaxItems { limit } => {
+            vec![with_base(
+                Diag::error("schema/range", format!("`{path}` must have at most {limit} item(s) or character(s)"))
+                    .at(prov.origin().clone(), "too long")
+                    .key(path.clone())
+                    .help("shorten it"),
+            )]
+        }
+        _ => {
+            let what = sub.and_then(|s| description(schema, s));
+            let mut d = Diag::error("schema/invalid", format!("`{path}`: {masked}"))
+                .at(prov.origin().clone(), "invalid value")
+                .key(path.clone());
+            if let Some(w) = what {
+                d = d.help(w);
+            }
+            vec![with_base(d)]
+        }
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    doc.pointer(pointer)
+}
+
+/// Follows `$ref` within the same document.
+fn deref<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
+    let mut s = s;
+    for _ in 0..16 {
+        match s.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(p) => match root.pointer(p) {
+                Some(t) => s = t,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    s
+}
+
+fn description(root: &Value, s: &Value) -> Option<String> {
+    s.get("description")
+        .or_else(|| deref(root, s).get("description"))
+        .and_then(Value::as_str)
+        .map(|d| d.split("\n\n").next().unwrap_or(d).replace('\n', " "))
+}
+
+/// The subschema that describes the node at `pointer` (first matching branch of `anyOf`).
+fn subschema<'a>(root: &'a Value, s: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut s = deref(root, s);
+    for seg in crate::tree::pointer_segments(pointer) {
+        s = step(root, s, &seg)?;
+    }
+    Some(s)
+}
+
+fn step<'a>(root: &'a Value, s: &'a Value, seg: &str) -> Option<&'a Value> {
+    let s = deref(root, s);
+    if let Some(p) = s.get("properties").and_then(|p| p.get(seg)) {
+        return Some(deref(root, p));
+    }
+    if let Some(i) = s.get("items") {
+        return Some(deref(root, i));
+    }
+    if let Some(a) = s.get("additionalProperties").filter(|a| a.is_object()) {
+        return Some(deref(root, a));
+    }
+    for branch in s.get("anyOf").or_else(|| s.get("oneOf")).and_then(Value::as_array)? {
+        if let Some(found) = step(root, branch, seg) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (levenshtein(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_only() {
+        assert_eq!(closest("imagee", &["image", "storage"]), Some("image"));
+        assert_eq!(closest("organisations", &["organizations", "scope"]), Some("organizations"));
+        assert_eq!(closest("zzz", &["image", "storage"]), None);
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Make <repo>/target/validators-venv with the pinned validators from
+# requirements.txt. Idempotent: a stamp file holds the sha256 of
+# requirements.txt, and when it matches, this returns at once. When it does
+# not (first run, or requirements changed), the venv is rebuilt from scratch so
+# it holds exactly the pinned set. Needs only python3 (3.11) with venv + pip.
+#
+#   tools/validators/setup.sh            # PYTHON=python3.11 to pick another interpreter
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+venv="$repo/target/validators-venv"
+requirements="$here/requirements.txt"
+stamp="$venv/.requirements.sha256"
+python="${PYTHON:-python3}"
+
+die() {
+    echo "setup.sh: ERROR: $*" >&2
+    exit 1
+}
+
+want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    exit 0
+fi
+
+command -v "$python" >/dev/null || die "$python not found; install Python 3.11"
+version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if [[ "$version" != "3.11" ]]; then
+    echo "setup.sh: warning: $python is Python $version; the pins were resolved with 3.11" >&2
+fi
+
+echo "setup.sh: building $venv (Python $version)" >&2
+rm -rf "$venv"
+mkdir -p "$repo/target"
+"$python" -m venv "$venv" \
+    || die "'$python -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv)"
+
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off \
+    --quiet --requirement "$requirements" \
+    || die "pip could not install $requirements (see pip's output above)"
+
+"$venv/bin/python" -m pip check >&2 \
+    || die "installed packages have conflicting requirements (pip check above)"
+
+# Everything run.py needs must import and start, or setup has failed.
+"$venv/bin/python" -c 'import jupyterhub.app, oauthenticator.azuread, oauthenticator.github, kubespawner, jsonschema, yaml, kubernetes_validate' \
+    || die "a validator package does not import"
+"$venv/bin/kubernetes-validate" --version >/dev/null || die "kubernetes-validate does not run"
+"$venv/bin/check-jsonschema" --version >/dev/null || die "check-jsonschema does not run"
+
+echo "$want" >"$stamp"
+echo "setup.sh: ready: $venv" >&2
