@@ -136,7 +136,7 @@ mod tests {
         let at = |p: &str| s.locate(map[p].origin());
         assert_eq!(at("/a/b"), "t.toml:1:7");
         assert_eq!(at("/p/0/slug"), "t.toml:3:8");
-        assert_eq!(at("/p/0/l/1/q"), "t.toml:4:15");
+        assert_eq!(at("/p/0/l/1/q"), "t.toml:4:14");
         assert_eq!(s.locate(map["/p/0/slug"].key.as_ref().unwrap()), "t.toml:3:1");
     }
 

@@ -132,7 +132,7 @@ fn check_identities(e: &Entry, pointer: &str, diags: &mut Vec<Diag>) {
                 if item.as_table().is_none() {
                     diags.push(
                         Diag::error("merge/not-a-table", format!("each of `{name}` must be a table"))
-                            .at(item.prov.value.clone(), format!("this is a {}", item.type_name()))
+                            .at(item.prov.value.clone(), format!("this is {}", item.type_name()))
                             .key(format!("{name}[{i}]"))
                             .help(format!("write it as `[[{name}]]` with a `{key}` key")),
                     );
@@ -191,7 +191,7 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
         _ => {
             diags.push(
                 Diag::error("merge/delete-syntax", "`delete` must be an array of key paths")
-                    .at(deletes.prov.value.clone(), format!("this is a {}", deletes.type_name()))
+                    .at(deletes.prov.value.clone(), format!("this is {}", deletes.type_name()))
                     .key(DELETE_KEY)
                     .help("e.g. `delete = [\"profiles[gpu-large]\", \"ingress.annotations\"]`"),
             );
@@ -204,7 +204,7 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
         let Some(text) = item.as_str() else {
             diags.push(
                 Diag::error("merge/delete-syntax", "each `delete` entry must be a string key path")
-                    .at(origin, format!("this is a {}", item.type_name()))
+                    .at(origin, format!("this is {}", item.type_name()))
                     .key(DELETE_KEY)
                     .help("e.g. `\"monitoring.labels.release\"` or `\"profiles[gpu-large]\"`"),
             );
@@ -450,8 +450,8 @@ gpus = 1
             codes,
             vec![
                 ("merge/delete-nothing", "o:1:11".to_string()),
-                ("merge/delete-nothing", "o:1:28".to_string()),
-                ("merge/delete-syntax", "o:1:42".to_string()),
+                ("merge/delete-nothing", "o:1:29".to_string()),
+                ("merge/delete-syntax", "o:1:43".to_string()),
             ]
         );
     }

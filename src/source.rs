@@ -110,8 +110,8 @@ mod tests {
         let id = s.add("a.toml", "a = 1\nb = \"é\" # x\n");
         assert_eq!(s.line_col(id, 0), (1, 1));
         assert_eq!(s.line_col(id, 6), (2, 1));
-        // byte 13 is after `é` (2 bytes): character column 8
-        assert_eq!(s.line_col(id, 13), (2, 8));
+        // byte 13 is the quote after `é` (2 bytes): character column 7
+        assert_eq!(s.line_col(id, 13), (2, 7));
         assert_eq!(s.line_col(id, 999), (3, 1));
     }
 }

@@ -78,16 +78,16 @@ impl Entry {
         }
     }
 
-    /// A TOML-ish name of the node's type, for messages.
+    /// The node's type with its article (`an integer`), for messages.
     pub fn type_name(&self) -> &'static str {
         match &self.node {
-            Node::Table(_) => "table",
-            Node::Array(_) => "array",
-            Node::Scalar(Value::String(_)) => "string",
-            Node::Scalar(Value::Bool(_)) => "boolean",
-            Node::Scalar(Value::Number(n)) if n.is_f64() => "float",
-            Node::Scalar(Value::Number(_)) => "integer",
-            Node::Scalar(_) => "value",
+            Node::Table(_) => "a table",
+            Node::Array(_) => "an array",
+            Node::Scalar(Value::String(_)) => "a string",
+            Node::Scalar(Value::Bool(_)) => "a boolean",
+            Node::Scalar(Value::Number(n)) if n.is_f64() => "a float",
+            Node::Scalar(Value::Number(_)) => "an integer",
+            Node::Scalar(_) => "a value",
         }
     }
 

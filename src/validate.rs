@@ -224,17 +224,62 @@ fn diagnose(
                     .help("shorten it"),
             )]
         }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if sub.is_some_and(|s| !consts(s).is_empty()) =>
+        {
+            let options = consts(sub.expect("checked by the guard"));
+            let names: Vec<&str> = options.iter().map(|(n, _)| n.as_str()).collect();
+            let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let given = instance.and_then(Value::as_str).unwrap_or("");
+            let explained: Vec<String> = options
+                .iter()
+                .map(|(n, d)| match d {
+                    Some(d) => format!("`{n}`: {}", d.trim_end_matches('.')),
+                    None => format!("`{n}`"),
+                })
+                .collect();
+            let help = match closest(given, &names) {
+                Some(k) => format!("did you mean `{k}`? ({})", explained.join("; ")),
+                None => format!("use one of {}", explained.join("; ")),
+            };
+            vec![with_base(
+                Diag::error("schema/enum", format!("`{path}` must be one of {list}"))
+                    .at(prov.origin().clone(), "not an accepted value")
+                    .key(path.clone())
+                    .help(help),
+            )]
+        }
         _ => {
             let what = sub.and_then(|s| description(schema, s));
             let mut d = Diag::error("schema/invalid", format!("`{path}`: {masked}"))
                 .at(prov.origin().clone(), "invalid value")
                 .key(path.clone());
-            if let Some(w) = what {
-                d = d.help(w);
-            }
+            d = d.help(match what {
+                Some(w) => w,
+                None => format!("see `{path}` in schema/jhubgen.schema.json (`jhubgen schema`)"),
+            });
             vec![with_base(d)]
         }
     }
+}
+
+/// The `const` alternatives of a `oneOf`/`anyOf` (documented enums), with their descriptions.
+fn consts(s: &Value) -> Vec<(String, Option<String>)> {
+    let branches = s.get("oneOf").or_else(|| s.get("anyOf")).and_then(Value::as_array);
+    let Some(branches) = branches else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for b in branches {
+        if let Some(c) = b.get("const").and_then(Value::as_str) {
+            out.push((c.to_string(), b.get("description").and_then(Value::as_str).map(str::to_string)));
+        } else if let Some(e) = b.get("enum").and_then(Value::as_array) {
+            out.extend(e.iter().filter_map(Value::as_str).map(|c| (c.to_string(), None)));
+        } else {
+            return Vec::new();
+        }
+    }
+    out
 }
 
 fn resolve<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {

@@ -61,10 +61,11 @@ pub fn check(values: &Value, r: &Resolved) -> Vec<Diag> {
         let message = err.masked().to_string();
         let spec_pointer = format!("/values{pointer}");
         // Was the failing value (or a key under it) set through `[values]`?
-        let user = lookup(&r.provs, &spec_pointer)
-            .filter(|(p, _)| p.starts_with("/values"))
-            .map(|(_, prov)| prov.clone())
-            .or_else(|| unexpected_key_prov(err.kind(), &spec_pointer, r));
+        let user = unexpected_key_prov(err.kind(), &spec_pointer, r).or_else(|| {
+            lookup(&r.provs, &spec_pointer)
+                .filter(|(p, _)| p.starts_with("/values"))
+                .map(|(_, prov)| prov.clone())
+        });
         let path = display_path(&merged, &pointer);
         out.push(match user {
             Some(prov) => Diag::error(

@@ -288,6 +288,8 @@ def check_authenticator(hub_config: dict, merged: dict, resolved: dict, broken: 
     """Load the authenticator class as the hub does, instantiate it with the
     whole hub.config as a traitlets Config (so observers fire), and check
     oauth_callback_url."""
+    from importlib.metadata import entry_points
+
     from jupyterhub.app import JupyterHub
     from traitlets.config import Config
 
@@ -298,9 +300,13 @@ def check_authenticator(hub_config: dict, merged: dict, resolved: dict, broken: 
     elif name is None:  # not configured: the hub's default
         auth_cls = validate_trait(JupyterHub, "authenticator_class",
                                   JupyterHub.class_traits()["authenticator_class"].default_value)
-    else:  # given but rejected: the section check has reported it
+    else:  # given but rejected: the section check has reported it; add why
         if isinstance(name, str) and name in broken:
             errors.append(f"entry point {name!r} is registered but fails to load: {broken[name]}")
+        elif isinstance(name, str) and "." not in name:
+            names = sorted(ep.name for ep in entry_points(group="jupyterhub.authenticators"))
+            errors.append(f"{name!r} is not a jupyterhub.authenticators entry point name"
+                          f"{suggest(name, names)}; registered: {', '.join(names)}")
         return
     if isinstance(name, str):
         how = "entry point" if "." not in name else "import"
