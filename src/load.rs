@@ -12,8 +12,8 @@ use crate::source::{FileId, Origin, Sources};
 use crate::tree::{Entry, Node, Prov};
 use indexmap::IndexMap;
 use serde_json::{Number, Value};
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// Parses file `file` of `sources`; `Err` holds its syntax and value errors.
 pub fn load(sources: &Sources, file: FileId) -> Result<Entry, Vec<Diag>> {
@@ -25,9 +25,12 @@ pub fn load(sources: &Sources, file: FileId) -> Result<Entry, Vec<Diag>> {
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().to_string();
-                Diag::error("toml/syntax", format!("invalid TOML: {}", first_line(&message)))
-                    .at(Origin::new(file, span), first_line(&message))
-                    .help("fix the TOML syntax; https://toml.io/en/v1.0.0 describes the format")
+                Diag::error(
+                    "toml/syntax",
+                    format!("invalid TOML: {}", first_line(&message)),
+                )
+                .at(Origin::new(file, span), first_line(&message))
+                .help("fix the TOML syntax; https://toml.io/en/v1.0.0 describes the format")
             })
             .collect();
         crate::diag::sort(&mut diags);
@@ -88,9 +91,12 @@ fn convert(value: &Spanned<DeValue<'_>>, file: FileId, diags: &mut Vec<Diag>) ->
             Some(n) => Node::Scalar(Value::Number(n)),
             None => {
                 diags.push(
-                    Diag::error("toml/number", format!("`{}` is not a finite number", f.as_str()))
-                        .at(origin.clone(), "not finite")
-                        .help("use a finite number; `inf` and `nan` have no meaning in a spec"),
+                    Diag::error(
+                        "toml/number",
+                        format!("`{}` is not a finite number", f.as_str()),
+                    )
+                    .at(origin.clone(), "not finite")
+                    .help("use a finite number; `inf` and `nan` have no meaning in a spec"),
                 );
                 Node::Scalar(Value::Null)
             }
@@ -137,7 +143,10 @@ mod tests {
         assert_eq!(at("/a/b"), "t.toml:1:7");
         assert_eq!(at("/p/0/slug"), "t.toml:3:8");
         assert_eq!(at("/p/0/l/1/q"), "t.toml:4:14");
-        assert_eq!(s.locate(map["/p/0/slug"].key.as_ref().unwrap()), "t.toml:3:1");
+        assert_eq!(
+            s.locate(map["/p/0/slug"].key.as_ref().unwrap()),
+            "t.toml:3:1"
+        );
     }
 
     #[test]

@@ -119,7 +119,11 @@ fn check_identities(e: &Entry, pointer: &str, diags: &mut Vec<Diag>) {
     match &e.node {
         Node::Table(t) => {
             for (k, v) in t {
-                check_identities(v, &format!("{pointer}/{}", crate::tree::escape_pointer(k)), diags);
+                check_identities(
+                    v,
+                    &format!("{pointer}/{}", crate::tree::escape_pointer(k)),
+                    diags,
+                );
             }
         }
         Node::Array(items) => {
@@ -131,10 +135,16 @@ fn check_identities(e: &Entry, pointer: &str, diags: &mut Vec<Diag>) {
             for (i, item) in items.iter().enumerate() {
                 if item.as_table().is_none() {
                     diags.push(
-                        Diag::error("merge/not-a-table", format!("each of `{name}` must be a table"))
-                            .at(item.prov.value.clone(), format!("this is {}", item.type_name()))
-                            .key(format!("{name}[{i}]"))
-                            .help(format!("write it as `[[{name}]]` with a `{key}` key")),
+                        Diag::error(
+                            "merge/not-a-table",
+                            format!("each of `{name}` must be a table"),
+                        )
+                        .at(
+                            item.prov.value.clone(),
+                            format!("this is {}", item.type_name()),
+                        )
+                        .key(format!("{name}[{i}]"))
+                        .help(format!("write it as `[[{name}]]` with a `{key}` key")),
                     );
                     continue;
                 }
@@ -190,10 +200,16 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
         Node::Array(items) => items,
         _ => {
             diags.push(
-                Diag::error("merge/delete-syntax", "`delete` must be an array of key paths")
-                    .at(deletes.prov.value.clone(), format!("this is {}", deletes.type_name()))
-                    .key(DELETE_KEY)
-                    .help("e.g. `delete = [\"profiles[gpu-large]\", \"ingress.annotations\"]`"),
+                Diag::error(
+                    "merge/delete-syntax",
+                    "`delete` must be an array of key paths",
+                )
+                .at(
+                    deletes.prov.value.clone(),
+                    format!("this is {}", deletes.type_name()),
+                )
+                .key(DELETE_KEY)
+                .help("e.g. `delete = [\"profiles[gpu-large]\", \"ingress.annotations\"]`"),
             );
             return;
         }
@@ -203,10 +219,13 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
         let origin = item.prov.value.clone();
         let Some(text) = item.as_str() else {
             diags.push(
-                Diag::error("merge/delete-syntax", "each `delete` entry must be a string key path")
-                    .at(origin, format!("this is {}", item.type_name()))
-                    .key(DELETE_KEY)
-                    .help("e.g. `\"monitoring.labels.release\"` or `\"profiles[gpu-large]\"`"),
+                Diag::error(
+                    "merge/delete-syntax",
+                    "each `delete` entry must be a string key path",
+                )
+                .at(origin, format!("this is {}", item.type_name()))
+                .key(DELETE_KEY)
+                .help("e.g. `\"monitoring.labels.release\"` or `\"profiles[gpu-large]\"`"),
             );
             continue;
         };
@@ -222,7 +241,9 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
                 continue;
             }
         };
-        let removed = tree.as_deref_mut().is_some_and(|t| remove_path(t, &steps, ""));
+        let removed = tree
+            .as_deref_mut()
+            .is_some_and(|t| remove_path(t, &steps, ""));
         if !removed {
             diags.push(
                 Diag::error("merge/delete-nothing", format!("nothing to delete at `{text}`"))
@@ -367,7 +388,10 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> (Sources, Result<Entry, Vec<Diag>>) {
         let mut s = Sources::new();
         let ids: Vec<_> = files.iter().map(|(n, t)| s.add(*n, *t)).collect();
-        let layers = ids.iter().map(|&id| load(&s, id).expect("valid TOML")).collect();
+        let layers = ids
+            .iter()
+            .map(|&id| load(&s, id).expect("valid TOML"))
+            .collect();
         let r = merge(layers);
         (s, r)
     }
@@ -402,22 +426,41 @@ gpus = 1
 
     #[test]
     fn plain_arrays_replace() {
-        let (_, r) = run(&[("b", BASE), ("o", "[storage]\naccess_modes = [\"ReadWriteMany\"]\n")]);
+        let (_, r) = run(&[
+            ("b", BASE),
+            ("o", "[storage]\naccess_modes = [\"ReadWriteMany\"]\n"),
+        ]);
         let (v, map) = r.unwrap().to_json();
         assert_eq!(v["storage"]["access_modes"], json!(["ReadWriteMany"]));
-        assert_eq!(map["/storage/access_modes"].replaced.as_ref().unwrap().value, json!(["ReadWriteOnce"]));
+        assert_eq!(
+            map["/storage/access_modes"]
+                .replaced
+                .as_ref()
+                .unwrap()
+                .value,
+            json!(["ReadWriteOnce"])
+        );
     }
 
     #[test]
     fn profiles_merge_by_slug() {
-        let overlay = "[[profiles]]\nslug = \"gpu\"\ngpus = 2\n[[profiles]]\nslug = \"big\"\ngpus = 4\n";
+        let overlay =
+            "[[profiles]]\nslug = \"gpu\"\ngpus = 2\n[[profiles]]\nslug = \"big\"\ngpus = 4\n";
         let (s, r) = run(&[("b", BASE), ("o", overlay)]);
         let (v, map) = r.unwrap().to_json();
-        let slugs: Vec<_> = v["profiles"].as_array().unwrap().iter().map(|p| p["slug"].clone()).collect();
+        let slugs: Vec<_> = v["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["slug"].clone())
+            .collect();
         assert_eq!(slugs, vec![json!("cpu"), json!("gpu"), json!("big")]);
         assert_eq!(v["profiles"][1]["gpus"], json!(2));
         assert_eq!(s.locate(map["/profiles/1/gpus"].origin()), "o:3:8");
-        assert_eq!(map["/profiles/1/gpus"].replaced.as_ref().unwrap().value, json!(1));
+        assert_eq!(
+            map["/profiles/1/gpus"].replaced.as_ref().unwrap().value,
+            json!(1)
+        );
         assert_eq!(v["profiles"][0]["cpu"], json!({"limit": 2.0}));
     }
 
@@ -434,10 +477,14 @@ gpus = 1
 
     #[test]
     fn delete_then_redefine_in_the_same_overlay() {
-        let overlay = "delete = [\"profiles[gpu]\"]\n[[profiles]]\nslug = \"gpu\"\ndisplay_name = \"new\"\n";
+        let overlay =
+            "delete = [\"profiles[gpu]\"]\n[[profiles]]\nslug = \"gpu\"\ndisplay_name = \"new\"\n";
         let (_, r) = run(&[("b", BASE), ("o", overlay)]);
         let (v, _) = r.unwrap().to_json();
-        assert_eq!(v["profiles"][1], json!({"slug": "gpu", "display_name": "new"}));
+        assert_eq!(
+            v["profiles"][1],
+            json!({"slug": "gpu", "display_name": "new"})
+        );
     }
 
     #[test]
@@ -445,7 +492,10 @@ gpus = 1
         let overlay = "delete = [\"profiles[nope]\", \"image.nope\", \"a..b\"]\n";
         let (s, r) = run(&[("b", BASE), ("o", overlay)]);
         let diags = r.unwrap_err();
-        let codes: Vec<_> = diags.iter().map(|d| (d.code, s.locate(&d.primary.as_ref().unwrap().origin))).collect();
+        let codes: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, s.locate(&d.primary.as_ref().unwrap().origin)))
+            .collect();
         assert_eq!(
             codes,
             vec![
@@ -461,7 +511,10 @@ gpus = 1
         let overlay = "[[profiles]]\ndisplay_name = \"x\"\n[[profiles]]\nslug = \"a\"\n[[profiles]]\nslug = \"a\"\n";
         let (_, r) = run(&[("b", BASE), ("o", overlay)]);
         let codes: Vec<_> = r.unwrap_err().iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec!["merge/missing-identity", "merge/duplicate-identity"]);
+        assert_eq!(
+            codes,
+            vec!["merge/missing-identity", "merge/duplicate-identity"]
+        );
     }
 
     #[test]

@@ -479,7 +479,9 @@ pub struct Monitoring {
     pub labels: BTreeMap<String, String>,
     /// Scrape interval (`30s`).
     #[serde(default = "default_interval")]
-    #[schemars(regex(pattern = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"))]
+    #[schemars(regex(
+        pattern = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"
+    ))]
     pub interval: String,
     /// `token`: keep `/hub/metrics` authenticated and give Prometheus a `read:metrics` token;
     /// `none`: make the metrics public (they are then readable through the ingress too).

@@ -64,9 +64,12 @@ fn read(sources: &mut Sources, rel: &str, path: &Path, diags: &mut Vec<Diag>) ->
     if path.is_dir() {
         let id = sources.add(rel, "");
         diags.push(
-            Diag::error("io/not-a-file", format!("`{rel}` is a folder, not a TOML file"))
-                .at(Origin::new(id, 0..0), "")
-                .help("rename the folder, or move the TOML file there instead"),
+            Diag::error(
+                "io/not-a-file",
+                format!("`{rel}` is a folder, not a TOML file"),
+            )
+            .at(Origin::new(id, 0..0), "")
+            .help("rename the folder, or move the TOML file there instead"),
         );
         return None;
     }
@@ -133,7 +136,9 @@ pub fn open(root: &Path) -> Result<Project, Fatal> {
         .collect();
     let mut overlays = Vec::new();
     for (rel, path) in &overlay_files {
-        let stem = rel["overlays/".len()..].trim_end_matches(".toml").to_string();
+        let stem = rel["overlays/".len()..]
+            .trim_end_matches(".toml")
+            .to_string();
         let Some(id) = read(&mut sources, rel, path, &mut diags) else {
             continue;
         };

@@ -122,10 +122,13 @@ fn cross_checks(r: &Resolved) -> Vec<Diag> {
     }
     if auth.provider == AuthProvider::Azuread && auth.azuread.is_none() {
         out.push(
-            Diag::error("spec/auth-table-missing", "provider `azuread` needs an `[auth.azuread]` table")
-                .at(r.origin("/auth/provider"), "provider chosen here")
-                .key("auth.azuread")
-                .help("add `[auth.azuread]` with at least `tenant_id`"),
+            Diag::error(
+                "spec/auth-table-missing",
+                "provider `azuread` needs an `[auth.azuread]` table",
+            )
+            .at(r.origin("/auth/provider"), "provider chosen here")
+            .key("auth.azuread")
+            .help("add `[auth.azuread]` with at least `tenant_id`"),
         );
     }
     if auth.provider != AuthProvider::Dummy && auth.client.is_none() {
@@ -141,19 +144,29 @@ fn cross_checks(r: &Resolved) -> Vec<Diag> {
     }
     match s.tls.mode {
         TlsMode::Secret if s.tls.secret.is_none() => out.push(
-            Diag::error("spec/tls-secret-missing", "TLS mode `secret` needs the Secret's name")
-                .at(r.origin("/tls/mode"), "mode chosen here")
-                .key("tls.secret")
-                .help("add `secret = \"<name of the kubernetes.io/tls Secret>\"` to `[tls]`"),
+            Diag::error(
+                "spec/tls-secret-missing",
+                "TLS mode `secret` needs the Secret's name",
+            )
+            .at(r.origin("/tls/mode"), "mode chosen here")
+            .key("tls.secret")
+            .help("add `secret = \"<name of the kubernetes.io/tls Secret>\"` to `[tls]`"),
         ),
         TlsMode::CertManager if s.tls.issuer.is_none() => out.push(
-            Diag::error("spec/tls-issuer-missing", "TLS mode `cert-manager` needs an issuer")
-                .at(r.origin("/tls/mode"), "mode chosen here")
-                .key("tls.issuer")
-                .help("add `issuer = { name = \"letsencrypt\", kind = \"ClusterIssuer\" }` to `[tls]`"),
+            Diag::error(
+                "spec/tls-issuer-missing",
+                "TLS mode `cert-manager` needs an issuer",
+            )
+            .at(r.origin("/tls/mode"), "mode chosen here")
+            .key("tls.issuer")
+            .help("add `issuer = { name = \"letsencrypt\", kind = \"ClusterIssuer\" }` to `[tls]`"),
         ),
         TlsMode::Edge if s.tls.secret.is_some() || s.tls.issuer.is_some() => {
-            let key = if s.tls.secret.is_some() { "secret" } else { "issuer" };
+            let key = if s.tls.secret.is_some() {
+                "secret"
+            } else {
+                "issuer"
+            };
             out.push(
                 Diag::error("spec/tls-edge-extra", format!("TLS mode `edge` takes no `{key}`"))
                     .at(r.key_origin(&format!("/tls/{key}")), "not used at the edge")

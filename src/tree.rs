@@ -96,7 +96,9 @@ impl Entry {
         match &self.node {
             Node::Scalar(v) => v.clone(),
             Node::Array(items) => Value::Array(items.iter().map(Entry::value).collect()),
-            Node::Table(t) => Value::Object(t.iter().map(|(k, e)| (k.clone(), e.value())).collect()),
+            Node::Table(t) => {
+                Value::Object(t.iter().map(|(k, e)| (k.clone(), e.value())).collect())
+            }
         }
     }
 

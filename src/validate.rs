@@ -9,8 +9,8 @@
 
 use crate::diag::Diag;
 use crate::tree::{ProvMap, display_path, escape_pointer, lookup, quote_key};
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -23,7 +23,8 @@ fn compiled() -> &'static Compiled {
     static SPEC: OnceLock<Compiled> = OnceLock::new();
     SPEC.get_or_init(|| {
         let schema = crate::model::schema();
-        let validator = jsonschema::validator_for(&schema).expect("the derived spec schema compiles");
+        let validator =
+            jsonschema::validator_for(&schema).expect("the derived spec schema compiles");
         Compiled { schema, validator }
     })
 }
@@ -34,7 +35,14 @@ pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
     let mut out = Vec::new();
     for err in c.validator.iter_errors(doc) {
         let pointer = err.instance_path().as_str().to_string();
-        out.extend(diagnose(&c.schema, doc, provs, &pointer, err.kind(), &err.masked().to_string()));
+        out.extend(diagnose(
+            &c.schema,
+            doc,
+            provs,
+            &pointer,
+            err.kind(),
+            &err.masked().to_string(),
+        ));
     }
     out
 }
@@ -110,19 +118,34 @@ fn diagnose(
                     None => format!(
                         "remove it; {} takes {}",
                         describe(&path),
-                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
-                let full = if path.is_empty() { quote_key(key) } else { format!("{path}.{}", quote_key(key)) };
-                Diag::error("schema/unknown-key", format!("unknown key `{key}` in {}", describe(&path)))
-                    .at(origin, "unknown key")
-                    .key(full)
-                    .help(help)
+                let full = if path.is_empty() {
+                    quote_key(key)
+                } else {
+                    format!("{path}.{}", quote_key(key))
+                };
+                Diag::error(
+                    "schema/unknown-key",
+                    format!("unknown key `{key}` in {}", describe(&path)),
+                )
+                .at(origin, "unknown key")
+                .key(full)
+                .help(help)
             })
             .collect(),
         ValidationErrorKind::Required { property } => {
             let prop = property.as_str().unwrap_or_default();
-            let full = if path.is_empty() { quote_key(prop) } else { format!("{path}.{}", quote_key(prop)) };
+            let full = if path.is_empty() {
+                quote_key(prop)
+            } else {
+                format!("{path}.{}", quote_key(prop))
+            };
             let what = sub
                 .and_then(|s| s.get("properties"))
                 .and_then(|p| p.get(prop))
@@ -132,10 +155,16 @@ fn diagnose(
                 help.push_str(&format!(" ({})", w.trim_end_matches('.')));
             }
             vec![
-                Diag::error("schema/missing-key", format!("missing key `{prop}` in {}", describe(&path)))
-                    .at(prov.key_or_value().clone(), format!("`{prop}` is required here"))
-                    .key(full)
-                    .help(help),
+                Diag::error(
+                    "schema/missing-key",
+                    format!("missing key `{prop}` in {}", describe(&path)),
+                )
+                .at(
+                    prov.key_or_value().clone(),
+                    format!("`{prop}` is required here"),
+                )
+                .key(full)
+                .help(help),
             ]
         }
         ValidationErrorKind::Type { kind } => {
@@ -154,28 +183,46 @@ fn diagnose(
                 format!("write {expected} here")
             };
             vec![with_base(
-                Diag::error("schema/type", format!("`{path}` must be {expected}, not {found}"))
-                    .at(prov.origin().clone(), format!("expected {expected}"))
-                    .key(path.clone())
-                    .help(help),
+                Diag::error(
+                    "schema/type",
+                    format!("`{path}` must be {expected}, not {found}"),
+                )
+                .at(prov.origin().clone(), format!("expected {expected}"))
+                .key(path.clone())
+                .help(help),
             )]
         }
         ValidationErrorKind::Enum { options } => {
             let opts: Vec<String> = options
                 .as_array()
-                .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().map_or_else(|| o.to_string(), str::to_string))).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|o| {
+                            format!(
+                                "`{}`",
+                                o.as_str().map_or_else(|| o.to_string(), str::to_string)
+                            )
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             let given = instance.and_then(Value::as_str).unwrap_or("");
-            let names: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let names: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let mut help = format!("use one of {}", opts.join(", "));
             if let Some(k) = closest(given, &names) {
                 help = format!("did you mean `{k}`? ({help})");
             }
             vec![with_base(
-                Diag::error("schema/enum", format!("`{path}` must be one of {}", opts.join(", ")))
-                    .at(prov.origin().clone(), "not an accepted value")
-                    .key(path.clone())
-                    .help(help),
+                Diag::error(
+                    "schema/enum",
+                    format!("`{path}` must be one of {}", opts.join(", ")),
+                )
+                .at(prov.origin().clone(), "not an accepted value")
+                .key(path.clone())
+                .help(help),
             )]
         }
         ValidationErrorKind::Pattern { pattern } => {
@@ -185,10 +232,13 @@ fn diagnose(
                 None => format!("the value must match `{pattern}`"),
             };
             vec![with_base(
-                Diag::error("schema/format", format!("`{path}` is not in the expected format"))
-                    .at(prov.origin().clone(), "does not match the expected format")
-                    .key(path.clone())
-                    .help(help),
+                Diag::error(
+                    "schema/format",
+                    format!("`{path}` is not in the expected format"),
+                )
+                .at(prov.origin().clone(), "does not match the expected format")
+                .key(path.clone())
+                .help(help),
             )]
         }
         ValidationErrorKind::Minimum { limit }
@@ -202,26 +252,35 @@ fn diagnose(
                 _ => ("less than", ""),
             };
             vec![with_base(
-                Diag::error("schema/range", format!("`{path}` must be {word} {sign}{limit}"))
-                    .at(prov.origin().clone(), format!("must be {word} {limit}"))
-                    .key(path.clone())
-                    .help(format!("use a value {word} {limit}")),
+                Diag::error(
+                    "schema/range",
+                    format!("`{path}` must be {word} {sign}{limit}"),
+                )
+                .at(prov.origin().clone(), format!("must be {word} {limit}"))
+                .key(path.clone())
+                .help(format!("use a value {word} {limit}")),
             )]
         }
         ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MinLength { limit } => {
             vec![with_base(
-                Diag::error("schema/range", format!("`{path}` must have at least {limit} item(s) or character(s)"))
-                    .at(prov.origin().clone(), "too short")
-                    .key(path.clone())
-                    .help("give it a value"),
+                Diag::error(
+                    "schema/range",
+                    format!("`{path}` must have at least {limit} item(s) or character(s)"),
+                )
+                .at(prov.origin().clone(), "too short")
+                .key(path.clone())
+                .help("give it a value"),
             )]
         }
         ValidationErrorKind::MaxLength { limit } | ValidationErrorKind::MaxItems { limit } => {
             vec![with_base(
-                Diag::error("schema/range", format!("`{path}` must have at most {limit} item(s) or character(s)"))
-                    .at(prov.origin().clone(), "too long")
-                    .key(path.clone())
-                    .help("shorten it"),
+                Diag::error(
+                    "schema/range",
+                    format!("`{path}` must have at most {limit} item(s) or character(s)"),
+                )
+                .at(prov.origin().clone(), "too long")
+                .key(path.clone())
+                .help("shorten it"),
             )]
         }
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
@@ -229,7 +288,11 @@ fn diagnose(
         {
             let options = consts(sub.expect("checked by the guard"));
             let names: Vec<&str> = options.iter().map(|(n, _)| n.as_str()).collect();
-            let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let list = names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let given = instance.and_then(Value::as_str).unwrap_or("");
             let explained: Vec<String> = options
                 .iter()
@@ -265,16 +328,28 @@ fn diagnose(
 
 /// The `const` alternatives of a `oneOf`/`anyOf` (documented enums), with their descriptions.
 fn consts(s: &Value) -> Vec<(String, Option<String>)> {
-    let branches = s.get("oneOf").or_else(|| s.get("anyOf")).and_then(Value::as_array);
+    let branches = s
+        .get("oneOf")
+        .or_else(|| s.get("anyOf"))
+        .and_then(Value::as_array);
     let Some(branches) = branches else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for b in branches {
         if let Some(c) = b.get("const").and_then(Value::as_str) {
-            out.push((c.to_string(), b.get("description").and_then(Value::as_str).map(str::to_string)));
+            out.push((
+                c.to_string(),
+                b.get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ));
         } else if let Some(e) = b.get("enum").and_then(Value::as_array) {
-            out.extend(e.iter().filter_map(Value::as_str).map(|c| (c.to_string(), None)));
+            out.extend(
+                e.iter()
+                    .filter_map(Value::as_str)
+                    .map(|c| (c.to_string(), None)),
+            );
         } else {
             return Vec::new();
         }
@@ -290,7 +365,11 @@ fn resolve<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
 fn deref<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
     let mut s = s;
     for _ in 0..16 {
-        match s.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        match s
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
             Some(p) => match root.pointer(p) {
                 Some(t) => s = t,
                 None => break,
@@ -328,7 +407,11 @@ fn step<'a>(root: &'a Value, s: &'a Value, seg: &str) -> Option<&'a Value> {
     if let Some(a) = s.get("additionalProperties").filter(|a| a.is_object()) {
         return Some(deref(root, a));
     }
-    for branch in s.get("anyOf").or_else(|| s.get("oneOf")).and_then(Value::as_array)? {
+    for branch in s
+        .get("anyOf")
+        .or_else(|| s.get("oneOf"))
+        .and_then(Value::as_array)?
+    {
         if let Some(found) = step(root, branch, seg) {
             return Some(found);
         }
@@ -352,7 +435,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -366,7 +451,10 @@ mod tests {
     #[test]
     fn closest_finds_typos_only() {
         assert_eq!(closest("imagee", &["image", "storage"]), Some("image"));
-        assert_eq!(closest("organisations", &["organizations", "scope"]), Some("organizations"));
+        assert_eq!(
+            closest("organisations", &["organizations", "scope"]),
+            Some("organizations")
+        );
         assert_eq!(closest("zzz", &["image", "storage"]), None);
     }
 }

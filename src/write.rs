@@ -31,9 +31,9 @@ pub enum Drift {
 impl Drift {
     pub fn path(&self) -> &str {
         match self {
-            Drift::Missing { path, .. } | Drift::Stale { path, .. } | Drift::Orphan { path, .. } => {
-                path
-            }
+            Drift::Missing { path, .. }
+            | Drift::Stale { path, .. }
+            | Drift::Orphan { path, .. } => path,
         }
     }
 
@@ -108,14 +108,13 @@ fn files_below(root: &Path, dir: &str) -> Vec<String> {
 fn orphans(root: &Path, outputs: &[Output], envs: &[&str], all: bool) -> Vec<(String, String)> {
     let produced: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let mut dirs: Vec<String> = envs.iter().map(|e| format!("environments/{e}")).collect();
-    if all {
-        if let Ok(entries) = std::fs::read_dir(root.join("environments")) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if e.path().is_dir() && !envs.contains(&name.as_str()) {
-                    dirs.push(format!("environments/{name}"));
-                }
-            }
+    let listing = all
+        .then(|| std::fs::read_dir(root.join("environments")).ok())
+        .flatten();
+    for e in listing.into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() && !envs.contains(&name.as_str()) {
+            dirs.push(format!("environments/{name}"));
         }
     }
     dirs.sort();
@@ -168,7 +167,12 @@ fn temp_path(target: &Path) -> PathBuf {
 /// Writes `outputs` under `root`: all to temporary files first, then renamed
 /// into place; on any failure the temporary files are removed and nothing
 /// was replaced.
-pub fn write(root: &Path, outputs: &[Output], envs: &[&str], all: bool) -> std::io::Result<Written> {
+pub fn write(
+    root: &Path,
+    outputs: &[Output],
+    envs: &[&str],
+    all: bool,
+) -> std::io::Result<Written> {
     let mut done = Written::default();
     let stale = orphans(root, outputs, envs, all);
     let mut staged: Vec<(PathBuf, PathBuf, String)> = Vec::new();

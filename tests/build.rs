@@ -22,7 +22,10 @@ fn reference_outputs_match_snapshots() {
         ]
     );
     for o in &build.outputs {
-        let name = o.path.trim_start_matches("environments/").replace('/', "__");
+        let name = o
+            .path
+            .trim_start_matches("environments/")
+            .replace('/', "__");
         insta::with_settings!({
             snapshot_path => "../snapshots",
             prepend_module_to_snapshot => false,
@@ -53,7 +56,11 @@ fn builds_are_byte_identical() {
     let b = project_with(None);
     for d in [&a, &b] {
         let out = jhubgen(&["build"], d.path());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let ta = snapshot_tree(&a.path().join("environments"));
     let tb = snapshot_tree(&b.path().join("environments"));
@@ -69,7 +76,10 @@ fn builds_are_byte_identical() {
 fn check_reports_stale_missing_and_orphaned_files() {
     let p = project_with(None);
     assert_eq!(jhubgen(&["build"], p.path()).status.code(), Some(0));
-    assert_eq!(jhubgen(&["build", "--check"], p.path()).status.code(), Some(0));
+    assert_eq!(
+        jhubgen(&["build", "--check"], p.path()).status.code(),
+        Some(0)
+    );
 
     let values = p.path().join("environments/lab/values.yaml");
     let text = std::fs::read_to_string(&values).unwrap();
@@ -85,17 +95,29 @@ fn check_reports_stale_missing_and_orphaned_files() {
     let out = jhubgen(&["build", "--check"], p.path());
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&out.stdout);
-    assert!(diff.contains("--- a/environments/lab/values.yaml"), "{diff}");
+    assert!(
+        diff.contains("--- a/environments/lab/values.yaml"),
+        "{diff}"
+    );
     assert!(diff.contains("-  timeout: 60\n+  timeout: 3600"), "{diff}");
-    assert!(diff.contains("--- /dev/null\n+++ b/environments/aiv/ingress.yaml"), "{diff}");
-    assert!(diff.contains("--- a/environments/old/values.yaml\n+++ /dev/null"), "{diff}");
+    assert!(
+        diff.contains("--- /dev/null\n+++ b/environments/aiv/ingress.yaml"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("--- a/environments/old/values.yaml\n+++ /dev/null"),
+        "{diff}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 generated file(s) differ"));
     assert_eq!(snapshot_tree(p.path()), before, "--check wrote something");
 
     // build repairs all three
     assert_eq!(jhubgen(&["build"], p.path()).status.code(), Some(0));
     assert!(!p.path().join("environments/old/values.yaml").exists());
-    assert_eq!(jhubgen(&["build", "--check"], p.path()).status.code(), Some(0));
+    assert_eq!(
+        jhubgen(&["build", "--check"], p.path()).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -106,7 +128,11 @@ fn a_failed_build_changes_no_file() {
     // a change that would alter lab's output, and an error in aiv
     let lab = p.path().join("overlays/lab.toml");
     let text = std::fs::read_to_string(&lab).unwrap();
-    std::fs::write(&lab, text.replace("capacity = \"10Gi\"", "capacity = \"20Gi\"")).unwrap();
+    std::fs::write(
+        &lab,
+        text.replace("capacity = \"10Gi\"", "capacity = \"20Gi\""),
+    )
+    .unwrap();
     let aiv = p.path().join("overlays/aiv.toml");
     let text = std::fs::read_to_string(&aiv).unwrap();
     std::fs::write(&aiv, text.replace("[storage]", "[storage]\nclas = \"x\"")).unwrap();
@@ -116,7 +142,10 @@ fn a_failed_build_changes_no_file() {
     let after = snapshot_tree(p.path());
     assert_eq!(after, after_edit);
     let generated = |t: &Vec<(String, Vec<u8>)>| {
-        t.iter().filter(|(n, _)| n.starts_with("environments")).cloned().collect::<Vec<_>>()
+        t.iter()
+            .filter(|(n, _)| n.starts_with("environments"))
+            .cloned()
+            .collect::<Vec<_>>()
     };
     assert_eq!(generated(&after), generated(&before));
 }
@@ -136,7 +165,10 @@ fn commands_that_cannot_run_exit_2() {
     let out = jhubgen(&["build", "labb"], p.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown environment `labb`; did you mean `lab`?"), "{err}");
+    assert!(
+        err.contains("unknown environment `labb`; did you mean `lab`?"),
+        "{err}"
+    );
 
     let empty = tempfile::tempdir().unwrap();
     let out = jhubgen(&["build"], empty.path());

@@ -30,7 +30,11 @@ fn report(root: &std::path::Path) -> String {
 #[test]
 fn bad_inputs() {
     let bad = repo().join("tests/fixtures/bad");
-    let mut cases: Vec<_> = std::fs::read_dir(&bad).unwrap().flatten().map(|e| e.path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&bad)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 20, "the corpus shrank");
     for case in cases {
@@ -48,9 +52,21 @@ fn bad_inputs() {
 
         let before = snapshot_tree(p.path());
         let out = jhubgen(&["build"], p.path());
-        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{name}");
-        assert_eq!(snapshot_tree(p.path()), before, "{name}: a failed build wrote files");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "{name}"
+        );
+        assert_eq!(
+            snapshot_tree(p.path()),
+            before,
+            "{name}: a failed build wrote files"
+        );
         assert!(!p.path().join("environments").exists(), "{name}");
 
         let out = jhubgen(&["build", "--format", "json"], p.path());
@@ -58,7 +74,9 @@ fn bad_inputs() {
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(json["summary"]["errors"].as_u64().unwrap() > 0, "{name}");
         for d in json["diagnostics"].as_array().unwrap() {
-            for field in ["code", "severity", "message", "file", "line", "column", "help"] {
+            for field in [
+                "code", "severity", "message", "file", "line", "column", "help",
+            ] {
                 assert!(!d[field].is_null(), "{name}: `{field}` missing in {d}");
             }
         }

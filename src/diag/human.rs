@@ -52,7 +52,9 @@ impl View {
         for s in &d.secondary {
             if Some(s.origin.file) == primary_file {
                 labels.push(labeled(s, false));
-            } else if let Some(r) = related.iter_mut().find(|r| r.file_is(s.origin.file, sources))
+            } else if let Some(r) = related
+                .iter_mut()
+                .find(|r| r.file_is(s.origin.file, sources))
             {
                 r.labels.push(labeled(s, false));
             } else {

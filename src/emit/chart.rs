@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn chart_schema_rejects_what_the_chart_rejects() {
         let mut v = defaults().clone();
-        merge_values(&mut v, &json!({"hub": {"replicas": 2}, "cull": {"timeout": "3600"}}));
+        merge_values(
+            &mut v,
+            &json!({"hub": {"replicas": 2}, "cull": {"timeout": "3600"}}),
+        );
         assert_eq!(validator().iter_errors(&v).count(), 2);
     }
 }

@@ -76,7 +76,10 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
         outs.push(Output {
             path: format!("{dir}/servicemonitor.yaml"),
             contents: yaml_file(
-                &header(&r.inputs, "prometheus-operator ServiceMonitor for the hub's /hub/metrics."),
+                &header(
+                    &r.inputs,
+                    "prometheus-operator ServiceMonitor for the hub's /hub/metrics.",
+                ),
                 &servicemonitor::service_monitor(r),
             ),
         });

@@ -25,7 +25,10 @@ pub fn service_monitor(r: &Resolved) -> Value {
     }
     let mut endpoint = Map::new();
     endpoint.insert("port".into(), json!("hub"));
-    endpoint.insert("path".into(), json!(format!("{}/hub/metrics", r.base_path())));
+    endpoint.insert(
+        "path".into(),
+        json!(format!("{}/hub/metrics", r.base_path())),
+    );
     endpoint.insert("scheme".into(), json!("http"));
     endpoint.insert("interval".into(), json!(m.interval));
     if m.scrape_auth == ScrapeAuth::Token {

@@ -98,7 +98,10 @@ fn hub(r: &Resolved) -> Value {
             }
             config.insert("GitHubOAuthenticator".into(), Value::Object(c));
             if let Some(client) = &auth.client {
-                env.insert("GITHUB_CLIENT_ID".into(), secret_env(&client.secret, &client.id_key));
+                env.insert(
+                    "GITHUB_CLIENT_ID".into(),
+                    secret_env(&client.secret, &client.id_key),
+                );
                 env.insert(
                     "GITHUB_CLIENT_SECRET".into(),
                     secret_env(&client.secret, &client.secret_key),
@@ -106,7 +109,10 @@ fn hub(r: &Resolved) -> Value {
             }
         }
         AuthProvider::Azuread => {
-            let az = auth.azuread.as_ref().expect("resolve requires [auth.azuread]");
+            let az = auth
+                .azuread
+                .as_ref()
+                .expect("resolve requires [auth.azuread]");
             let mut c = Map::new();
             c.insert("oauth_callback_url".into(), json!(r.callback_url()));
             match &az.tenant_id {
@@ -131,7 +137,10 @@ fn hub(r: &Resolved) -> Value {
             }
             config.insert("AzureAdOAuthenticator".into(), Value::Object(c));
             if let Some(client) = &auth.client {
-                env.insert("OAUTH_CLIENT_ID".into(), secret_env(&client.secret, &client.id_key));
+                env.insert(
+                    "OAUTH_CLIENT_ID".into(),
+                    secret_env(&client.secret, &client.id_key),
+                );
                 env.insert(
                     "OAUTH_CLIENT_SECRET".into(),
                     secret_env(&client.secret, &client.secret_key),
@@ -233,7 +242,12 @@ fn profile(s: &Spec, p: &Profile) -> Value {
         let registry = img.registry.as_deref().unwrap_or(&s.image.registry);
         o.insert(
             "image".into(),
-            json!(format!("{}/{}:{}", registry.trim_end_matches('/'), img.name, img.tag)),
+            json!(format!(
+                "{}/{}:{}",
+                registry.trim_end_matches('/'),
+                img.name,
+                img.tag
+            )),
         );
     }
     if let Some(cpu) = &p.cpu {

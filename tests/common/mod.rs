@@ -34,7 +34,9 @@ pub fn project_with(case: Option<&Path>) -> tempfile::TempDir {
         copy_tree(case, dir.path());
         // a case may remove a reference file by shipping `<name>.remove`
         for sub in ["base", "overlays"] {
-            let Ok(entries) = std::fs::read_dir(dir.path().join(sub)) else { continue };
+            let Ok(entries) = std::fs::read_dir(dir.path().join(sub)) else {
+                continue;
+            };
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 if let Some(target) = name.strip_suffix(".remove") {
@@ -62,12 +64,19 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             if e.path().is_dir() {
                 stack.push(e.path());
             } else {
-                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, std::fs::read(e.path()).unwrap()));
             }
         }

@@ -250,7 +250,7 @@ def effective_config_value(config: dict, cls, key):
     return found
 
 
-def check_hub_config_sections(hub_config: dict, by_name: dict, errors: list, notes: list):
+def check_hub_config_sections(hub_config: dict, by_name: dict, errors: list):
     """Every section is a class, every key a config trait, every value valid."""
     resolved = {}
     for section, body in hub_config.items():
@@ -479,7 +479,7 @@ def check_hub_config(path: str):
     hub_config = (merged.get("hub") or {}).get("config") or {}
     if not isinstance(hub_config, dict):
         return [f"hub.config must be a mapping, got {type(hub_config).__name__}"], notes
-    resolved = check_hub_config_sections(hub_config, by_name, errors, notes)
+    resolved = check_hub_config_sections(hub_config, by_name, errors)
     check_authenticator(hub_config, merged, resolved, broken, errors, notes)
     check_chart_kubespawner(merged, errors)
     check_profiles(merged, errors, notes)

@@ -21,8 +21,20 @@ die() {
 }
 
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+ready() { [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; }
+if ready; then
     exit 0
+fi
+
+# One builder at a time (e.g. parallel test processes): wait for the lock,
+# then look again, since whoever held it may have just built the venv.
+mkdir -p "$repo/target"
+if command -v flock >/dev/null; then
+    exec 9>"$repo/target/validators-venv.lock"
+    flock 9
+    if ready; then
+        exit 0
+    fi
 fi
 
 command -v "$python" >/dev/null || die "$python not found; install Python 3.11"
@@ -33,7 +45,6 @@ fi
 
 echo "setup.sh: building $venv (Python $version)" >&2
 rm -rf "$venv"
-mkdir -p "$repo/target"
 "$python" -m venv "$venv" \
     || die "'$python -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv)"
 
