@@ -21,6 +21,10 @@ pub struct Cli {
 pub enum Command {
     /// Compile base + overlays into environments/<env>/
     Build(crate::commands::build::Args),
+    /// Check the specs (schema and domain rules) without writing anything
+    Lint(crate::commands::lint::Args),
+    /// List the lint rules, or explain one
+    Rule(crate::commands::rule::Args),
     /// Print the JSON Schema of the input spec
     Schema(crate::commands::schema::Args),
 }
@@ -39,6 +43,12 @@ pub enum Format {
     Human,
     /// one JSON object on standard output (see the README)
     Json,
+    /// SARIF 2.1.0 on standard output (GitHub code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands on standard output (annotations)
+    Github,
+    /// GitLab Code Quality report on standard output
+    Gitlab,
 }
 
 /// Options every command that reads a project takes.

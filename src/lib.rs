@@ -6,10 +6,10 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! project ─▶ load ─▶ merge ─▶ validate ─▶ resolve ─▶ emit ─▶ chart check ─▶ write | check
-//! files      spans   overlay   schema      typed      one      values over     atomic  drift
-//!                    over base (+spans)    model      module   chart defaults
-//!                    provenance            + checks   per file
+//! project ─▶ load ─▶ merge ─▶ validate ─▶ resolve ─▶ lint ─▶ emit ─▶ lint ─▶ chart check ─▶ write | check
+//! files      spans   overlay   schema      typed      spec    one     values   values over     atomic  drift
+//!                    over base (+spans)    model      rules   module  rules    chart defaults
+//!                    provenance                               per file
 //! ```
 //!
 //! Problems are [`diag::Diag`] values that point at the file and span that
@@ -18,6 +18,7 @@
 
 pub mod diag;
 pub mod emit;
+pub mod lint;
 pub mod load;
 pub mod merge;
 pub mod model;
@@ -114,13 +115,34 @@ pub fn compile_env(
         return Err(errors);
     }
     let r = resolve::resolve(env, inputs, doc, provs)?;
+    let mut diags = lint::run(
+        lint::Stage::Spec,
+        &lint::Ctx {
+            r: &r,
+            values: None,
+        },
+    );
+    if diags.iter().any(Diag::is_error) {
+        return Err(diags);
+    }
     let values = emit::values::values(&r);
+    diags.extend(lint::run(
+        lint::Stage::Values,
+        &lint::Ctx {
+            r: &r,
+            values: Some(&values),
+        },
+    ));
+    if diags.iter().any(Diag::is_error) {
+        return Err(diags);
+    }
     let errors = emit::chart::check(&values, &r);
     if !errors.is_empty() {
-        return Err(errors);
+        diags.extend(errors);
+        return Err(diags);
     }
     let outputs = emit::emit_all(&r, &values);
-    Ok((r, outputs, Vec::new()))
+    Ok((r, outputs, diags))
 }
 
 /// The input spec's JSON Schema as committed in `schema/jhubgen.schema.json`.

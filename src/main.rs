@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let ctx = commands::Ctx { color: cli.color };
     let code = match cli.command {
         Command::Build(args) => args.run(&ctx),
+        Command::Lint(args) => args.run(&ctx),
+        Command::Rule(args) => args.run(&ctx),
         Command::Schema(args) => args.run(&ctx),
     };
     ExitCode::from(code)

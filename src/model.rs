@@ -389,15 +389,14 @@ pub struct Cpu {
     pub limit: Option<f64>,
 }
 
-/// Memory, as JupyterHub byte specifications: an integer, or K/M/G/T (powers of 1024).
+/// Memory, as JupyterHub byte specifications: a number with K, M, G or T
+/// (powers of 1024), e.g. `"4G"` (checked by the `profiles/memory-unit` rule).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Memory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?[KMGT]?$"))]
     pub guarantee: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?[KMGT]?$"))]
     pub limit: Option<String>,
 }
 

@@ -1,11 +1,9 @@
-//! Resolve: from a schema-valid merged tree to the typed spec, plus the
-//! checks that need several fields at once to decide whether the spec can be
-//! emitted at all (the provider's own table, the TLS mode's secret or issuer,
-//! the OAuth client's Secret). Lint rules that judge a buildable spec live in
-//! the linter; these are the ones without which no correct output exists.
+//! Resolve: from a schema-valid merged tree to the typed spec, with the
+//! derived values (callback URL, base path) the emitters and rules share.
+//! Checks that need several fields at once are lint rules (`crate::lint`).
 
 use crate::diag::Diag;
-use crate::model::{AuthProvider, Spec, TlsMode};
+use crate::model::Spec;
 use crate::source::Origin;
 use crate::tree::{ProvMap, lookup};
 use serde_json::Value;
@@ -75,119 +73,11 @@ pub fn resolve(
             return Err(vec![d]);
         }
     };
-    let r = Resolved {
+    Ok(Resolved {
         env: env.to_string(),
         inputs,
         spec,
         doc,
         provs,
-    };
-    let diags = cross_checks(&r);
-    if diags.iter().any(Diag::is_error) {
-        Err(diags)
-    } else {
-        Ok(r)
-    }
-}
-
-fn cross_checks(r: &Resolved) -> Vec<Diag> {
-    let mut out = Vec::new();
-    let s = &r.spec;
-    let auth = &s.auth;
-    let provider = match auth.provider {
-        AuthProvider::Github => "github",
-        AuthProvider::Azuread => "azuread",
-        AuthProvider::Dummy => "dummy",
-    };
-    let own_table = |name: &str| match name {
-        "github" => auth.github.is_some(),
-        "azuread" => auth.azuread.is_some(),
-        _ => false,
-    };
-    for other in ["github", "azuread"] {
-        if other != provider && own_table(other) {
-            out.push(
-                Diag::error(
-                    "spec/auth-table-mismatch",
-                    format!("`auth.{other}` is set but the provider is `{provider}`"),
-                )
-                .at(r.key_origin(&format!("/auth/{other}")), "settings of another provider")
-                .also(r.origin("/auth/provider"), "provider chosen here")
-                .key(format!("auth.{other}"))
-                .help(format!(
-                    "remove `[auth.{other}]`, or add `delete = [\"auth.{other}\"]` to the overlay that changes the provider"
-                )),
-            );
-        }
-    }
-    if auth.provider == AuthProvider::Azuread && auth.azuread.is_none() {
-        out.push(
-            Diag::error(
-                "spec/auth-table-missing",
-                "provider `azuread` needs an `[auth.azuread]` table",
-            )
-            .at(r.origin("/auth/provider"), "provider chosen here")
-            .key("auth.azuread")
-            .help("add `[auth.azuread]` with at least `tenant_id`"),
-        );
-    }
-    if auth.provider != AuthProvider::Dummy && auth.client.is_none() {
-        out.push(
-            Diag::error(
-                "spec/oauth-client-missing",
-                format!("provider `{provider}` needs the OAuth client's Secret"),
-            )
-            .at(r.origin("/auth/provider"), "OAuth provider chosen here")
-            .key("auth.client")
-            .help("add `client = { secret = \"<secret name>\" }` to `[auth]`: the Secret holds keys `client_id` and `client_secret` (names can be changed with `id_key` / `secret_key`)"),
-        );
-    }
-    match s.tls.mode {
-        TlsMode::Secret if s.tls.secret.is_none() => out.push(
-            Diag::error(
-                "spec/tls-secret-missing",
-                "TLS mode `secret` needs the Secret's name",
-            )
-            .at(r.origin("/tls/mode"), "mode chosen here")
-            .key("tls.secret")
-            .help("add `secret = \"<name of the kubernetes.io/tls Secret>\"` to `[tls]`"),
-        ),
-        TlsMode::CertManager if s.tls.issuer.is_none() => out.push(
-            Diag::error(
-                "spec/tls-issuer-missing",
-                "TLS mode `cert-manager` needs an issuer",
-            )
-            .at(r.origin("/tls/mode"), "mode chosen here")
-            .key("tls.issuer")
-            .help("add `issuer = { name = \"letsencrypt\", kind = \"ClusterIssuer\" }` to `[tls]`"),
-        ),
-        TlsMode::Edge if s.tls.secret.is_some() || s.tls.issuer.is_some() => {
-            let key = if s.tls.secret.is_some() {
-                "secret"
-            } else {
-                "issuer"
-            };
-            out.push(
-                Diag::error("spec/tls-edge-extra", format!("TLS mode `edge` takes no `{key}`"))
-                    .at(r.key_origin(&format!("/tls/{key}")), "not used at the edge")
-                    .also(r.origin("/tls/mode"), "mode chosen here")
-                    .key(format!("tls.{key}"))
-                    .help("TLS ends before the cluster in `edge` mode; remove it, or choose mode `secret` / `cert-manager`"),
-            );
-        }
-        _ => {}
-    }
-    let major = s.environment.chart_version.split('.').next().unwrap_or("");
-    if major != "4" {
-        out.push(
-            Diag::error(
-                "spec/chart-version",
-                "jhubgen emits values for the 4.x line of the jupyterhub chart",
-            )
-            .at(r.origin("/environment/chart_version"), "not a 4.x version")
-            .key("environment.chart_version")
-            .help("use chart 4.4.0 (JupyterHub 5.5.0, OAuthenticator 17.4.0, KubeSpawner 7.0.0)"),
-        );
-    }
-    out
+    })
 }

@@ -1,34 +1,18 @@
 //! The corpus of bad inputs: `tests/fixtures/bad/<case>/` holds files laid
 //! over the reference specs (and a README saying what is wrong); its report —
 //! the human rendering and the JSON — is the snapshot `report.snap` beside
-//! them. Over the whole corpus: the build fails with exit code 1, does not
-//! panic, and writes nothing.
+//! them. Over the whole corpus: no panic; a case with errors fails `build`
+//! and `lint` with exit code 1 and writes nothing; a warning-only case builds
+//! and fails only `lint --deny-warnings`. `rule-<area>-<name>[-base]/` cases
+//! belong to a lint rule, and every rule has one.
 
 mod common;
 
 use common::{jhubgen, project_with, repo, snapshot_tree};
-use jhubgen::diag;
+use jhubgen::diag::{self, Diag};
+use std::path::{Path, PathBuf};
 
-fn report(root: &std::path::Path) -> String {
-    let project = jhubgen::project::open(root).expect("the fixture is a project");
-    let diags = match jhubgen::build(&project, &[]) {
-        Ok(b) => b.diags,
-        Err(d) => d,
-    };
-    assert!(diags.iter().any(|d| d.is_error()), "the case has no error");
-    for d in &diags {
-        assert!(d.primary.is_some(), "no location: {d:?}");
-        assert!(d.help.is_some(), "no help: {d:?}");
-    }
-    format!(
-        "{}\n{}",
-        diag::human::render(&diags, &project.sources, false),
-        diag::json::render(&diags, &project.sources)
-    )
-}
-
-#[test]
-fn bad_inputs() {
+fn cases() -> Vec<PathBuf> {
     let bad = repo().join("tests/fixtures/bad");
     let mut cases: Vec<_> = std::fs::read_dir(&bad)
         .unwrap()
@@ -36,11 +20,46 @@ fn bad_inputs() {
         .map(|e| e.path())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 20, "the corpus shrank");
+    cases
+}
+
+fn diagnose(root: &Path) -> (Vec<Diag>, jhubgen::source::Sources) {
+    let project = jhubgen::project::open(root).expect("the fixture is a project");
+    let diags = match jhubgen::build(&project, &[]) {
+        Ok(b) => b.diags,
+        Err(d) => d,
+    };
+    (diags, project.sources)
+}
+
+/// The rule a `rule-…` case belongs to.
+fn rule_of(case: &str) -> Option<&'static jhubgen::lint::Rule> {
+    let name = case.strip_prefix("rule-")?;
+    let name = name.strip_suffix("-base").unwrap_or(name);
+    jhubgen::lint::RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.replacen('/', "-", 1) == name)
+}
+
+#[test]
+fn bad_inputs() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "the corpus shrank to {}", cases.len());
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let p = project_with(Some(&case));
-        let text = report(p.path());
+        let (diags, sources) = diagnose(p.path());
+        assert!(!diags.is_empty(), "{name}: no diagnostic");
+        for d in &diags {
+            assert!(d.primary.is_some(), "{name}: no location: {d:?}");
+            assert!(d.help.is_some(), "{name}: no help: {d:?}");
+        }
+        let text = format!(
+            "{}\n{}",
+            diag::human::render(&diags, &sources, false),
+            diag::json::render(&diags, &sources)
+        );
         insta::with_settings!({
             snapshot_path => case.clone(),
             prepend_module_to_snapshot => false,
@@ -50,29 +69,49 @@ fn bad_inputs() {
             insta::assert_snapshot!("report", text);
         });
 
+        if let Some(rule) = rule_of(&name) {
+            assert!(
+                diags.iter().any(|d| d.code == rule.code),
+                "{name}: no `{}` diagnostic",
+                rule.code
+            );
+        } else {
+            assert!(!name.starts_with("rule-"), "{name} names no known rule");
+        }
+
+        let errors = diags.iter().any(Diag::is_error);
         let before = snapshot_tree(p.path());
         let out = jhubgen(&["build"], p.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        if errors {
+            assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+            assert_eq!(
+                snapshot_tree(p.path()),
+                before,
+                "{name}: a failed build wrote files"
+            );
+            assert!(!p.path().join("environments").exists(), "{name}");
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name}: warnings must not fail a build: {stderr}"
+            );
+        }
+
+        let out = jhubgen(&["lint", "--format", "json"], p.path());
         assert_eq!(
             out.status.code(),
-            Some(1),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            Some(if errors { 1 } else { 0 }),
             "{name}"
         );
-        assert_eq!(
-            snapshot_tree(p.path()),
-            before,
-            "{name}: a failed build wrote files"
-        );
-        assert!(!p.path().join("environments").exists(), "{name}");
-
-        let out = jhubgen(&["build", "--format", "json"], p.path());
-        assert_eq!(out.status.code(), Some(1), "{name}");
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(json["summary"]["errors"].as_u64().unwrap() > 0, "{name}");
+        assert_eq!(
+            json["diagnostics"].as_array().unwrap().len(),
+            diags.len(),
+            "{name}"
+        );
         for d in json["diagnostics"].as_array().unwrap() {
             for field in [
                 "code", "severity", "message", "file", "line", "column", "help",
@@ -80,5 +119,58 @@ fn bad_inputs() {
                 assert!(!d[field].is_null(), "{name}: `{field}` missing in {d}");
             }
         }
+        let out = jhubgen(&["lint", "--deny-warnings", "--format", "github"], p.path());
+        assert_eq!(out.status.code(), Some(1), "{name}: --deny-warnings");
     }
+}
+
+#[test]
+fn every_rule_has_fixtures_and_docs() {
+    let names: Vec<String> = cases()
+        .iter()
+        .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let mut codes = std::collections::BTreeSet::new();
+    for rule in jhubgen::lint::RULES {
+        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+        let (area, name) = rule.code.split_once('/').expect("codes are area/name");
+        assert!(!area.is_empty() && !name.is_empty());
+        let dir = format!("rule-{}", rule.code.replacen('/', "-", 1));
+        assert!(
+            names.contains(&dir),
+            "no fixture folder tests/fixtures/bad/{dir}/ for {}",
+            rule.code
+        );
+        for section in ["## What it does", "## Why is this bad?", "## Fix"] {
+            assert!(
+                rule.docs.contains(section),
+                "{}: docs lack `{section}`",
+                rule.code
+            );
+        }
+        assert!(!rule.summary.ends_with('.'), "{}", rule.code);
+        let out = jhubgen(&["rule", rule.code], &repo());
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains(rule.docs.trim()));
+    }
+    assert!(jhubgen::lint::RULES.len() >= 25);
+    let out = jhubgen(&["rule", "auth/nobody-alowed"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `auth/nobody-allowed`?"));
+}
+
+#[test]
+fn reference_environments_lint_clean_of_errors() {
+    let out = jhubgen(&["lint", "--format", "json"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 0);
+    // the warnings left are the ones the README explains
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["auth/azuread-group-ids", "auth/azuread-group-ids"]);
 }

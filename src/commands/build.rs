@@ -3,7 +3,6 @@
 
 use super::{CANNOT_RUN, Ctx, FAILED, OK};
 use crate::cli::{Format, RootArgs};
-use jhubgen::project;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,22 +21,10 @@ pub struct Args {
 impl Args {
     pub fn run(self, ctx: &Ctx) -> u8 {
         let root = &self.root.root;
-        let project = match project::open(root) {
+        let project = match ctx.open(root, &self.envs) {
             Ok(p) => p,
-            Err(e) => return ctx.fatal(&e.0),
+            Err(code) => return code,
         };
-        let known = project.env_names();
-        for e in &self.envs {
-            if !known.contains(&e.as_str()) {
-                let hint = jhubgen::validate::closest(e, &known)
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_default();
-                return ctx.fatal(&format!(
-                    "unknown environment `{e}`{hint} (environments: {})",
-                    known.join(", ")
-                ));
-            }
-        }
         let build = match jhubgen::build(&project, &self.envs) {
             Ok(b) => b,
             Err(diags) => {
@@ -58,9 +45,8 @@ impl Args {
                 );
                 return OK;
             }
-            for d in &drift {
-                print!("{}", d.unified_diff());
-            }
+            let diffs: String = drift.iter().map(|d| d.unified_diff()).collect();
+            super::stdout(&diffs);
             eprintln!(
                 "{} generated file(s) differ from the specs: run `jhubgen build` and commit the result",
                 drift.len()

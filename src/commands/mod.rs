@@ -1,6 +1,8 @@
 //! One module per subcommand; each has `Args` and `run`, returning the exit code.
 
 pub mod build;
+pub mod lint;
+pub mod rule;
 pub mod schema;
 
 use crate::cli::{Color, Format};
@@ -12,6 +14,13 @@ use std::io::IsTerminal;
 pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;
 pub const CANNOT_RUN: u8 = 2;
+
+/// Writes to standard output; a closed pipe (`jhubgen rule | head`) is not an error.
+pub fn stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
 
 /// Shared state of a run.
 pub struct Ctx {
@@ -40,8 +49,36 @@ impl Ctx {
                     eprintln!("{e} error(s), {w} warning(s)");
                 }
             }
-            Format::Json => print!("{}", diag::json::render(diags, sources)),
+            Format::Json => stdout(&diag::json::render(diags, sources)),
+            Format::Sarif => stdout(&diag::sarif::render(diags, sources)),
+            Format::Github => stdout(&diag::github::render(diags, sources)),
+            Format::Gitlab => stdout(&diag::gitlab::render(diags, sources)),
         }
+    }
+
+    /// Opens the project and checks the named environments exist.
+    pub fn open(
+        &self,
+        root: &std::path::Path,
+        envs: &[String],
+    ) -> Result<jhubgen::project::Project, u8> {
+        let project = match jhubgen::project::open(root) {
+            Ok(p) => p,
+            Err(e) => return Err(self.fatal(&e.0)),
+        };
+        let known = project.env_names();
+        for e in envs {
+            if !known.contains(&e.as_str()) {
+                let hint = jhubgen::validate::closest(e, &known)
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                return Err(self.fatal(&format!(
+                    "unknown environment `{e}`{hint} (environments: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(project)
     }
 
     /// A message for a command that could not run.

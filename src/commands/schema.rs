@@ -7,7 +7,7 @@ pub struct Args {}
 
 impl Args {
     pub fn run(self, _ctx: &Ctx) -> u8 {
-        print!("{}", jhubgen::schema_text());
+        super::stdout(&jhubgen::schema_text());
         OK
     }
 }

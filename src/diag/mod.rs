@@ -7,8 +7,12 @@
 //! `Diag`s unless they must be reported to the user instead of panicking;
 //! those carry the `internal/...` codes.
 
+pub mod codes;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::source::{Origin, Sources};
 
@@ -72,6 +76,14 @@ impl Diag {
             secondary: Vec::new(),
             key: None,
             help: None,
+        }
+    }
+
+    /// A diagnostic of a given severity (lint rules carry their own).
+    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+        Diag {
+            severity,
+            ..Diag::error(code, message)
         }
     }
 

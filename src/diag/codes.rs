@@ -1,0 +1,103 @@
+//! The built-in diagnostic codes (everything that is not a lint rule), with
+//! one-line summaries for `jhubgen rule` and for SARIF rule metadata.
+
+/// (code, severity, summary) of every diagnostic the pipeline itself emits.
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    (
+        "io/env-name",
+        "error",
+        "an overlay file name that is not a valid environment name",
+    ),
+    (
+        "io/not-a-file",
+        "error",
+        "a folder where a TOML file should be",
+    ),
+    ("io/not-utf8", "error", "a spec file that is not UTF-8 text"),
+    ("io/unreadable", "error", "a spec file that cannot be read"),
+    ("toml/syntax", "error", "invalid TOML"),
+    (
+        "toml/number",
+        "error",
+        "a number TOML allows but a spec cannot hold (too large, `inf`, `nan`)",
+    ),
+    (
+        "toml/datetime",
+        "error",
+        "a TOML date or time where a string was meant (quote it)",
+    ),
+    (
+        "merge/not-a-table",
+        "error",
+        "an entry of a merged-by-identity array (`profiles`) that is not a table",
+    ),
+    (
+        "merge/missing-identity",
+        "error",
+        "a profile without a `slug`, which overlays merge by",
+    ),
+    (
+        "merge/duplicate-identity",
+        "error",
+        "two profiles with the same `slug` in one file",
+    ),
+    ("merge/delete-syntax", "error", "a malformed `delete` entry"),
+    (
+        "merge/delete-nothing",
+        "error",
+        "a `delete` of a key or profile that nothing set",
+    ),
+    (
+        "schema/unknown-key",
+        "error",
+        "a key the spec does not have (typos get a suggestion)",
+    ),
+    (
+        "schema/missing-key",
+        "error",
+        "a required key that neither the base nor the overlay sets",
+    ),
+    ("schema/type", "error", "a value of the wrong type"),
+    (
+        "schema/enum",
+        "error",
+        "a value that is not one of the accepted ones",
+    ),
+    (
+        "schema/format",
+        "error",
+        "a string not in the expected format (names, hosts, versions, quantities)",
+    ),
+    ("schema/range", "error", "a number or length out of range"),
+    (
+        "schema/invalid",
+        "error",
+        "a value the spec's schema rejects",
+    ),
+    (
+        "chart/schema",
+        "error",
+        "raw `[values]` that the chart's own values schema rejects",
+    ),
+    (
+        "internal/model",
+        "error",
+        "a jhubgen bug: the spec passed its schema but not its model",
+    ),
+    (
+        "internal/chart-schema",
+        "error",
+        "a jhubgen bug: generated values fail the chart's schema",
+    ),
+];
+
+/// Severity and summary of a code: a lint rule's, or a built-in one's.
+pub fn describe(code: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(r) = crate::lint::rule(code) {
+        return Some((r.severity.as_str(), r.summary));
+    }
+    BUILTIN
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, s, d)| (*s, *d))
+}
