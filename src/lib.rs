@@ -145,9 +145,9 @@ pub fn compile_env(
     Ok((r, outputs, diags))
 }
 
-/// The input spec's JSON Schema as committed in `schema/jhubgen.schema.json`.
+/// The JSON Schema of a spec file, as committed in `schema/jhubgen.schema.json`.
 pub fn schema_text() -> String {
-    let mut s = serde_json::to_string_pretty(&model::schema()).expect("schemas serialize");
+    let mut s = serde_json::to_string_pretty(&model::file_schema()).expect("schemas serialize");
     s.push('\n');
     s
 }

@@ -518,8 +518,37 @@ pub enum CiProvider {
     Gitlab,
 }
 
-/// The JSON Schema of the spec.
+/// The JSON Schema of a merged spec (what `validate` checks).
 pub fn schema() -> serde_json::Value {
     let schema = schemars::schema_for!(Spec);
     serde_json::to_value(schema).expect("schemas serialize")
+}
+
+/// The JSON Schema of one spec *file* (for editors): the same, but nothing is
+/// required, since a base or an overlay holds only part of a spec.
+pub fn file_schema() -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("required");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut s = schema();
+    strip(&mut s);
+    if let Some(m) = s.as_object_mut() {
+        m.insert(
+            "title".into(),
+            "jhubgen spec file (base or overlay)".into(),
+        );
+        m.insert(
+            "description".into(),
+            "One file of a jhubgen spec: base/*.toml or overlays/<env>.toml. Files are merged (base first, then the overlay) and the merged spec must then have every required key; `jhubgen lint` checks that."
+                .into(),
+        );
+    }
+    s
 }

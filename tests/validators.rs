@@ -148,3 +148,33 @@ fn good_variants_build_and_pass_every_validator() {
     }
     run_validators(&dirs);
 }
+
+/// The committed schema is what editors use through each file's `#:schema`
+/// directive: every reference file must carry it and pass it (check-jsonschema
+/// reads TOML), and a misspelt key must fail it.
+#[test]
+fn spec_files_pass_their_editor_schema() {
+    setup();
+    let mut files = Vec::new();
+    for dir in ["base", "overlays"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            assert!(
+                text.starts_with("#:schema ../schema/jhubgen.schema.json\n"),
+                "{} lacks the #:schema directive",
+                e.path().display()
+            );
+            files.push(e.path());
+        }
+    }
+    let tool = repo().join("target/validators-venv/bin/check-jsonschema");
+    let schema = repo().join("schema/jhubgen.schema.json");
+    let out = Command::new(&tool).arg("--schemafile").arg(&schema).args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[culling]\ntimout = 60\n").unwrap();
+    let out = Command::new(&tool).arg("--schemafile").arg(&schema).arg(&bad).output().unwrap();
+    assert!(!out.status.success(), "the schema accepted an unknown key");
+}

@@ -5,7 +5,14 @@
 //   1  it reported at least one error-level finding,
 //   2  the validator itself did not run properly (its log says so).
 //
-//   node report.js VALIDATOR_OUTPUT.sarif VALIDATED_FILE
+//   node report.js VALIDATOR_OUTPUT.sarif VALIDATED_FILE [LOAD_RC LOAD_OUTPUT]
+//
+// LOAD_RC / LOAD_OUTPUT: exit status and console output of
+// `Sarif.Multitool rewrite VALIDATED_FILE`, which loads the file into the SARIF
+// SDK's object model. `validate` loses every finding, and still reports
+// success, when that load throws anything but a JsonSerializationException
+// (an unknown enum value such as "level": "critical", a non-integer where an
+// integer belongs); a failed load is reported here as error MULTITOOL-LOAD.
 //
 // Levels: the validator leaves 'level' off results whose level equals its
 // rule's default (SARIF §3.27.10), so the effective level is result.level,
@@ -16,7 +23,7 @@
 
 const fs = require("fs");
 
-const [outPath, target] = process.argv.slice(2);
+const [outPath, target, loadRc, loadOutPath] = process.argv.slice(2);
 if (!outPath || !target) {
     console.error("usage: node report.js VALIDATOR_OUTPUT.sarif VALIDATED_FILE");
     process.exit(2);
@@ -89,6 +96,20 @@ for (const run of runs) {
         const name = rule && rule.name ? `.${rule.name}` : "";
         console.log(`${where}: ${level} ${r.ruleId || "?"}${name}: ${messageText(r.message, rule)}`);
     }
+}
+
+if (loadRc !== undefined && loadRc !== "0") {
+    let why = `exit status ${loadRc}`;
+    try {
+        const lines = fs.readFileSync(loadOutPath, "utf8").split("\n");
+        const ex = lines.find((l) => /^[\w.]+(Exception|Error): /.test(l.trim()));
+        if (ex) why = ex.trim();
+    } catch (e) {
+        // keep the exit status
+    }
+    counts.error += 1;
+    console.log(`${target}: error MULTITOOL-LOAD: the SARIF SDK cannot load this file ` +
+        `(and 'validate' then reports nothing at all for it): ${why}`);
 }
 
 const summary = `${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s)`;

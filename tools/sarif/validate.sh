@@ -14,7 +14,10 @@
 #
 # The validator's own exit status says nothing about the findings (it is 0
 # even when it reports errors), so this runs it with --output and reads the
-# SARIF log it writes (report.js).
+# SARIF log it writes (report.js). Each file is also loaded with the tool's
+# `rewrite` command, because `validate` reports nothing at all (and success)
+# for a file the SARIF SDK cannot load, e.g. one with "level": "critical";
+# such a file gets error MULTITOOL-LOAD.
 #
 # SARIF_RULE_KINDS overrides the rule kinds (default "Sarif;Ghas"; the other
 # kinds the tool has are "AI" and "Ado", for other services' profiles).
@@ -24,7 +27,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 rule_kinds="${SARIF_RULE_KINDS:-Sarif;Ghas}"
 
 if [[ $# -eq 0 || "$1" == -h || "$1" == --help ]]; then
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
     exit 2
 fi
 
@@ -72,8 +75,13 @@ for file in "$@"; do
         worst=2
         continue
     fi
+    # Second pass: load the file into the SDK's object model. `validate`
+    # silently drops every finding for a file whose load throws (see report.js).
+    load_rc=0
+    "$bin" rewrite "$abs" --output "$tmp/$n.rewritten.sarif" --log ForceOverwrite \
+        >"$tmp/$n.load" 2>&1 || load_rc=$?
     rc=0
-    node "$here/report.js" "$out" "$file" || rc=$?
+    node "$here/report.js" "$out" "$file" "$load_rc" "$tmp/$n.load" || rc=$?
     if [[ $rc -ne 0 && $rc -gt $worst ]]; then
         worst=$rc
     fi
