@@ -89,6 +89,7 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     }
     diag::sort(&mut diags);
     diags.dedup();
+    diag::cap(&mut diags);
     if diags.iter().any(Diag::is_error) {
         Err(diags)
     } else {

@@ -17,6 +17,8 @@ pub struct SourceFile {
     /// Path relative to the root, with `/` separators (`overlays/lab.toml`).
     pub name: String,
     pub text: String,
+    /// Byte offset of the start of each line, for line:column look-ups.
+    line_starts: Vec<usize>,
 }
 
 /// All input files of a run.
@@ -45,9 +47,14 @@ impl Sources {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         self.files.push(SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         });
         FileId((self.files.len() - 1) as u32)
     }
@@ -69,11 +76,11 @@ impl Sources {
 
     /// 1-based line and column (counted in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
-        let text = &self.get(id).text;
+        let file = self.get(id);
+        let text = &file.text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = file.line_starts.partition_point(|&s| s <= offset);
+        let line_start = file.line_starts[line - 1];
         let col = text[line_start..offset].chars().count() + 1;
         (line, col)
     }

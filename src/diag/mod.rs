@@ -144,6 +144,28 @@ pub fn sort(diags: &mut [Diag]) {
     // identical problems found twice (e.g. through two environments) are reported once
 }
 
+/// At most this many diagnostics are reported; a file with thousands of
+/// mistakes (or a binary file) would otherwise bury the first ones and take
+/// long to render.
+pub const MAX_REPORTED: usize = 200;
+
+/// Keeps the first [`MAX_REPORTED`] diagnostics (errors first), then one that
+/// says how many more there were.
+pub fn cap(diags: &mut Vec<Diag>) {
+    if diags.len() <= MAX_REPORTED {
+        return;
+    }
+    diags.sort_by_key(|d| d.severity);
+    let more = diags.len() - MAX_REPORTED;
+    let last = diags[MAX_REPORTED - 1].primary.clone();
+    diags.truncate(MAX_REPORTED);
+    sort(diags);
+    let mut d = Diag::error("io/too-many", format!("{more} more problem(s) not shown"))
+        .help("fix the ones above and run again");
+    d.primary = last;
+    diags.push(d);
+}
+
 /// Counts of errors and warnings.
 pub fn summary(diags: &[Diag]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -109,7 +109,7 @@ if (loadRc !== undefined && loadRc !== "0") {
     }
     counts.error += 1;
     console.log(`${target}: error MULTITOOL-LOAD: the SARIF SDK cannot load this file ` +
-        `(and 'validate' then reports nothing at all for it): ${why}`);
+        `('Sarif.Multitool rewrite' fails): ${why}`);
 }
 
 const summary = `${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s)`;
