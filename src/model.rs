@@ -540,10 +540,7 @@ pub fn file_schema() -> serde_json::Value {
     let mut s = schema();
     strip(&mut s);
     if let Some(m) = s.as_object_mut() {
-        m.insert(
-            "title".into(),
-            "jhubgen spec file (base or overlay)".into(),
-        );
+        m.insert("title".into(), "jhubgen spec file (base or overlay)".into());
         m.insert(
             "description".into(),
             "One file of a jhubgen spec: base/*.toml or overlays/<env>.toml. Files are merged (base first, then the overlay) and the merged spec must then have every required key; `jhubgen lint` checks that."

@@ -9,7 +9,14 @@ fn reference_outputs_match_snapshots() {
     let project = jhubgen::project::open(&repo()).unwrap();
     let build = jhubgen::build(&project, &[]).expect("the reference environments build");
     // the two warnings the README explains (Entra ID groups given by name)
-    assert!(build.diags.iter().all(|d| d.code == "auth/azuread-group-ids"), "{:?}", build.diags);
+    assert!(
+        build
+            .diags
+            .iter()
+            .all(|d| d.code == "auth/azuread-group-ids"),
+        "{:?}",
+        build.diags
+    );
     let paths: Vec<&str> = build.outputs.iter().map(|o| o.path.as_str()).collect();
     assert_eq!(
         paths,

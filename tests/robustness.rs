@@ -11,10 +11,16 @@ fn assert_rejected(p: &tempfile::TempDir, what: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{what}: {stderr}");
     assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
-    assert!(!p.path().join("environments").exists(), "{what}: wrote files");
+    assert!(
+        !p.path().join("environments").exists(),
+        "{what}: wrote files"
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let first = &json["diagnostics"][0];
-    assert!(first["code"].is_string() && first["line"].is_u64(), "{what}: {json}");
+    assert!(
+        first["code"].is_string() && first["line"].is_u64(),
+        "{what}: {json}"
+    );
     // the human report renders too
     let human = jhubgen(&["build"], p.path());
     assert_eq!(human.status.code(), Some(1), "{what}");
@@ -22,7 +28,9 @@ fn assert_rejected(p: &tempfile::TempDir, what: &str) -> String {
 }
 
 fn lcg(seed: &mut u64) -> u8 {
-    *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (*seed >> 33) as u8
 }
 
@@ -64,10 +72,26 @@ fn huge_file_with_many_mistakes() {
 #[test]
 fn deep_nesting() {
     for (name, text) in [
-        ("arrays", format!("x = {}{}\n", "[".repeat(50_000), "]".repeat(50_000))),
-        ("inline tables", format!("[values]\na = {}1{}\n", "{ b = ".repeat(5_000), " }".repeat(5_000))),
-        ("dotted keys", format!("[values]\n{} = 1\n", vec!["a"; 50_000].join("."))),
-        ("table headers", format!("[{}]\nb = 1\n", vec!["a"; 50_000].join("."))),
+        (
+            "arrays",
+            format!("x = {}{}\n", "[".repeat(50_000), "]".repeat(50_000)),
+        ),
+        (
+            "inline tables",
+            format!(
+                "[values]\na = {}1{}\n",
+                "{ b = ".repeat(5_000),
+                " }".repeat(5_000)
+            ),
+        ),
+        (
+            "dotted keys",
+            format!("[values]\n{} = 1\n", vec!["a"; 50_000].join(".")),
+        ),
+        (
+            "table headers",
+            format!("[{}]\nb = 1\n", vec!["a"; 50_000].join(".")),
+        ),
     ] {
         let p = project_with(None);
         std::fs::write(p.path().join("overlays/lab.toml"), text).unwrap();
@@ -83,6 +107,10 @@ fn empty_and_odd_files() {
     assert!(report.contains("schema/missing-key"), "{report}");
 
     let p = project_with(None);
-    std::fs::write(p.path().join("overlays/lab.toml"), "\u{feff}\r\n[environment]\r\nnamespace = 1\r\n").unwrap();
+    std::fs::write(
+        p.path().join("overlays/lab.toml"),
+        "\u{feff}\r\n[environment]\r\nnamespace = 1\r\n",
+    )
+    .unwrap();
     assert_rejected(&p, "BOM and CRLF");
 }

@@ -169,12 +169,26 @@ fn spec_files_pass_their_editor_schema() {
     }
     let tool = repo().join("target/validators-venv/bin/check-jsonschema");
     let schema = repo().join("schema/jhubgen.schema.json");
-    let out = Command::new(&tool).arg("--schemafile").arg(&schema).args(&files).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = Command::new(&tool)
+        .arg("--schemafile")
+        .arg(&schema)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[culling]\ntimout = 60\n").unwrap();
-    let out = Command::new(&tool).arg("--schemafile").arg(&schema).arg(&bad).output().unwrap();
+    let out = Command::new(&tool)
+        .arg("--schemafile")
+        .arg(&schema)
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(!out.status.success(), "the schema accepted an unknown key");
 }

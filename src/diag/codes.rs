@@ -15,7 +15,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ),
     ("io/not-utf8", "error", "a spec file that is not UTF-8 text"),
     ("io/unreadable", "error", "a spec file that cannot be read"),
-    ("io/too-many", "error", "more problems than are reported at once"),
+    (
+        "io/too-many",
+        "error",
+        "more problems than are reported at once",
+    ),
     ("toml/syntax", "error", "invalid TOML"),
     (
         "toml/number",

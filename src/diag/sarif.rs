@@ -7,8 +7,6 @@ use super::{Diag, Severity, codes};
 use crate::source::Sources;
 use serde_json::{Value, json};
 
-const INFORMATION_URI: &str = "https://github.com/jhubgen/jhubgen";
-
 fn level(s: &str) -> &'static str {
     if s == "error" { "error" } else { "warning" }
 }
@@ -139,7 +137,6 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
                 "name": "jhubgen",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
                 "rules": rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
