@@ -174,3 +174,15 @@ fn reference_environments_lint_clean_of_errors() {
         .collect();
     assert_eq!(codes, ["auth/azuread-group-ids", "auth/azuread-group-ids"]);
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for rule in jhubgen::lint::RULES {
+        assert!(
+            readme.contains(&format!("| `{}` | {} | {} |", rule.code, rule.severity.as_str(), rule.summary)),
+            "README.md's rule table lacks or misstates `{}`",
+            rule.code
+        );
+    }
+}
