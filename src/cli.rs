@@ -23,6 +23,10 @@ pub enum Command {
     Build(crate::commands::build::Args),
     /// Check the specs (schema and domain rules) without writing anything
     Lint(crate::commands::lint::Args),
+    /// Compare two environments, or one with another revision
+    Diff(crate::commands::diff::Args),
+    /// Where a value comes from and where it goes
+    Explain(crate::commands::explain::Args),
     /// List the lint rules, or explain one
     Rule(crate::commands::rule::Args),
     /// Print the JSON Schema of the input spec

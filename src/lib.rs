@@ -17,7 +17,10 @@
 //! compiled cleanly.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
+pub mod explain;
+pub mod git;
 pub mod lint;
 pub mod load;
 pub mod merge;

@@ -14,6 +14,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => args.run(&ctx),
         Command::Lint(args) => args.run(&ctx),
+        Command::Diff(args) => args.run(&ctx),
+        Command::Explain(args) => args.run(&ctx),
         Command::Rule(args) => args.run(&ctx),
         Command::Schema(args) => args.run(&ctx),
     };

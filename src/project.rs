@@ -60,21 +60,46 @@ fn toml_files(dir: &Path, rel: &str) -> Result<Vec<(String, PathBuf)>, Fatal> {
     Ok(out)
 }
 
-fn read(sources: &mut Sources, rel: &str, path: &Path, diags: &mut Vec<Diag>) -> Option<FileId> {
+/// What was found at a spec file's path.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A folder where a file should be.
+    Folder,
+    /// The file could not be read (the reason).
+    Unreadable(String),
+}
+
+fn read_disk(path: &Path) -> Content {
     if path.is_dir() {
-        let id = sources.add(rel, "");
-        diags.push(
-            Diag::error(
-                "io/not-a-file",
-                format!("`{rel}` is a folder, not a TOML file"),
-            )
-            .at(Origin::new(id, 0..0), "")
-            .help("rename the folder, or move the TOML file there instead"),
-        );
-        return None;
+        return Content::Folder;
     }
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Ok(b) => Content::Bytes(b),
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
+fn add(
+    sources: &mut Sources,
+    rel: &str,
+    content: Content,
+    diags: &mut Vec<Diag>,
+) -> Option<FileId> {
+    match content {
+        Content::Folder => {
+            let id = sources.add(rel, "");
+            diags.push(
+                Diag::error(
+                    "io/not-a-file",
+                    format!("`{rel}` is a folder, not a TOML file"),
+                )
+                .at(Origin::new(id, 0..0), "")
+                .help("rename the folder, or move the TOML file there instead"),
+            );
+            None
+        }
+        Content::Bytes(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(sources.add(rel, text)),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
@@ -88,7 +113,7 @@ fn read(sources: &mut Sources, rel: &str, path: &Path, diags: &mut Vec<Diag>) ->
                 None
             }
         },
-        Err(e) => {
+        Content::Unreadable(e) => {
             let id = sources.add(rel, "");
             diags.push(
                 Diag::error("io/unreadable", format!("cannot read `{rel}`: {e}"))
@@ -128,18 +153,37 @@ pub fn open(root: &Path) -> Result<Project, Fatal> {
             root.display()
         )));
     }
+    let files = base_files
+        .iter()
+        .chain(&overlay_files)
+        .map(|(rel, path)| (rel.clone(), read_disk(path)))
+        .collect();
+    Ok(from_files(root, files))
+}
+
+/// A project from files already read: `(path relative to the root, content)`,
+/// with paths `base/<name>.toml` and `overlays/<env>.toml` (others are ignored).
+pub fn from_files(root: &Path, mut files: Vec<(String, Content)>) -> Project {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut sources = Sources::new();
     let mut diags = Vec::new();
-    let base = base_files
-        .iter()
-        .filter_map(|(rel, path)| read(&mut sources, rel, path, &mut diags))
-        .collect();
+    let mut base = Vec::new();
     let mut overlays = Vec::new();
-    for (rel, path) in &overlay_files {
-        let stem = rel["overlays/".len()..]
-            .trim_end_matches(".toml")
-            .to_string();
-        let Some(id) = read(&mut sources, rel, path, &mut diags) else {
+    for (rel, content) in files {
+        if rel.starts_with("base/") {
+            if let Some(id) = add(&mut sources, &rel, content, &mut diags) {
+                base.push(id);
+            }
+            continue;
+        }
+        let Some(stem) = rel
+            .strip_prefix("overlays/")
+            .and_then(|r| r.strip_suffix(".toml"))
+        else {
+            continue;
+        };
+        let stem = stem.to_string();
+        let Some(id) = add(&mut sources, &rel, content, &mut diags) else {
             continue;
         };
         if !valid_env_name(&stem) {
@@ -152,11 +196,11 @@ pub fn open(root: &Path) -> Result<Project, Fatal> {
         }
         overlays.push((stem, id));
     }
-    Ok(Project {
+    Project {
         root: root.to_path_buf(),
         sources,
         base,
         overlays,
         diags,
-    })
+    }
 }

@@ -419,6 +419,19 @@ fn step<'a>(root: &'a Value, s: &'a Value, seg: &str) -> Option<&'a Value> {
     None
 }
 
+/// The accepted strings at a spec pointer, when the schema enumerates them.
+pub fn alternatives(pointer: &str) -> Vec<String> {
+    let c = compiled();
+    let Some(sub) = subschema(&c.schema, &c.schema, pointer) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = consts(sub).into_iter().map(|(n, _)| n).collect();
+    if let Some(e) = sub.get("enum").and_then(Value::as_array) {
+        out.extend(e.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    out
+}
+
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates

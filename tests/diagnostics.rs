@@ -180,7 +180,12 @@ fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     for rule in jhubgen::lint::RULES {
         assert!(
-            readme.contains(&format!("| `{}` | {} | {} |", rule.code, rule.severity.as_str(), rule.summary)),
+            readme.contains(&format!(
+                "| `{}` | {} | {} |",
+                rule.code,
+                rule.severity.as_str(),
+                rule.summary
+            )),
             "README.md's rule table lacks or misstates `{}`",
             rule.code
         );

@@ -3,6 +3,7 @@
 
 use super::{CANNOT_RUN, Ctx, FAILED, OK};
 use crate::cli::{Format, RootArgs};
+use jhubgen::write::Drift;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,8 +48,26 @@ impl Args {
             }
             let diffs: String = drift.iter().map(|d| d.unified_diff()).collect();
             super::stdout(&diffs);
+            let (mut stale, mut missing, mut orphaned) = (0, 0, 0);
+            for d in &drift {
+                let (what, note) = match d {
+                    Drift::Stale { .. } => {
+                        stale += 1;
+                        ("stale:   ", "")
+                    }
+                    Drift::Missing { .. } => {
+                        missing += 1;
+                        ("missing: ", "")
+                    }
+                    Drift::Orphan { .. } => {
+                        orphaned += 1;
+                        ("orphaned:", "  (no environment generates it any more)")
+                    }
+                };
+                eprintln!("{what} {}{note}", d.path());
+            }
             eprintln!(
-                "{} generated file(s) differ from the specs: run `jhubgen build` and commit the result",
+                "{} generated file(s) differ from the specs ({stale} stale, {missing} missing, {orphaned} orphaned): run `jhubgen build` and commit the result",
                 drift.len()
             );
             return FAILED;

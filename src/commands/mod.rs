@@ -1,6 +1,8 @@
 //! One module per subcommand; each has `Args` and `run`, returning the exit code.
 
 pub mod build;
+pub mod diff;
+pub mod explain;
 pub mod lint;
 pub mod rule;
 pub mod schema;
@@ -35,6 +37,18 @@ impl Ctx {
             Color::Auto => {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     && std::io::stderr().is_terminal()
+            }
+        }
+    }
+
+    /// Whether to colour what goes to standard output.
+    pub fn stdout_color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         }
     }

@@ -1,0 +1,164 @@
+//! `jhubgen explain ENV [KEY]`: the value of a key, the file:line that set
+//! it, what it overrode, and which outputs it flows into — or, for an output
+//! path, the spec values it is derived from. Without KEY, a blame of every
+//! value of the environment.
+
+use super::{CANNOT_RUN, Ctx, FAILED, OK, stdout};
+use crate::cli::{Format, RootArgs};
+use jhubgen::diff::{Leaf, show};
+use jhubgen::explain::{OutLeaf, flows_into, output_leaves};
+use std::fmt::Write as _;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The environment
+    pub env: String,
+    /// A spec key (`profiles[gpu-large].memory.limit`, `ingress.host`) or an
+    /// output path (`values.yaml:hub.config.GitHubOAuthenticator.oauth_callback_url`,
+    /// or without the file name); a table or profile lists everything under it
+    pub key: Option<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+}
+
+fn origin(l: &Leaf) -> String {
+    l.origin
+        .clone()
+        .unwrap_or_else(|| "default (set in no file)".into())
+}
+
+fn under(key: &str, prefix: &str) -> bool {
+    key == prefix
+        || key.starts_with(&format!("{prefix}."))
+        || key.starts_with(&format!("{prefix}["))
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> u8 {
+        let project = match ctx.open(&self.root.root, std::slice::from_ref(&self.env)) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let build = match jhubgen::build(&project, std::slice::from_ref(&self.env)) {
+            Ok(b) => b,
+            Err(diags) => {
+                ctx.report(&diags, &project.sources, Format::Human);
+                return FAILED;
+            }
+        };
+        let r = &build.envs[0];
+        let leaves = jhubgen::diff::leaves(r, &project.sources);
+        let dir = format!("environments/{}", r.env);
+        let mut out = String::new();
+
+        let Some(key) = self.key else {
+            let kw = leaves
+                .iter()
+                .map(|l| l.key.chars().count())
+                .max()
+                .unwrap_or(0);
+            let vw = leaves
+                .iter()
+                .map(|l| show(&l.value).chars().count().min(50))
+                .max()
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "{}: {} values ({})",
+                r.env,
+                leaves.len(),
+                r.inputs.join(" + ")
+            );
+            for l in &leaves {
+                let mut line = format!("{:kw$}  {:vw$}  {}", l.key, show(&l.value), origin(l));
+                if let Some((o, v)) = l.replaced.first() {
+                    let _ = write!(line, "  (overrides {} at {o})", show(v));
+                }
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+            stdout(&out);
+            return OK;
+        };
+
+        // a spec key, or a table / profile of them
+        let matched: Vec<&Leaf> = leaves.iter().filter(|l| under(&l.key, &key)).collect();
+        if !matched.is_empty() {
+            for l in matched {
+                let _ = writeln!(out, "{}: {} = {}", r.env, l.key, show(&l.value));
+                let _ = writeln!(out, "  set at     {}", origin(l));
+                for (o, v) in &l.replaced {
+                    let _ = writeln!(out, "  overrides  {} at {o}", show(v));
+                }
+                let flows = flows_into(r, l);
+                if flows.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "  flows into nothing jhubgen writes (it is checked, or used by a rule)"
+                    );
+                } else {
+                    let _ = writeln!(out, "  flows into");
+                    for f in flows {
+                        let what = if f.value.is_null() {
+                            " (appears when it changes)"
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(out, "    {dir}/{}  {}{what}", f.file, f.key);
+                    }
+                }
+            }
+            stdout(&out);
+            return OK;
+        }
+
+        // an output path
+        let outputs = output_leaves(r);
+        let (file, path) = match key.rsplit_once(':') {
+            Some((f, p)) if f.ends_with(".yaml") => (
+                Some(f.rsplit('/').next().unwrap_or(f).to_string()),
+                p.to_string(),
+            ),
+            _ => (None, key.clone()),
+        };
+        let targets: Vec<&OutLeaf> = outputs
+            .iter()
+            .filter(|o| file.as_deref().is_none_or(|f| f == o.file) && under(&o.key, &path))
+            .collect();
+        if targets.is_empty() {
+            let mut candidates: Vec<String> = leaves.iter().map(|l| l.key.clone()).collect();
+            candidates.extend(outputs.iter().map(|o| format!("{}:{}", o.file, o.key)));
+            let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let hint = jhubgen::validate::closest(&key, &refs)
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            ctx.fatal(&format!(
+                "no key `{key}` in environment `{}`{hint} (`jhubgen explain {}` lists every spec key)",
+                r.env, r.env
+            ));
+            return CANNOT_RUN;
+        }
+        let flows: Vec<(&Leaf, Vec<OutLeaf>)> =
+            leaves.iter().map(|l| (l, flows_into(r, l))).collect();
+        for t in targets {
+            let _ = writeln!(out, "{dir}/{}: {} = {}", t.file, t.key, show(&t.value));
+            let sources: Vec<&Leaf> = flows
+                .iter()
+                .filter(|(_, f)| f.iter().any(|o| o.file == t.file && o.key == t.key))
+                .map(|(l, _)| *l)
+                .collect();
+            if sources.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  a constant: jhubgen writes it for every environment (see the README's notes on the values)"
+                );
+            } else {
+                let _ = writeln!(out, "  derived from");
+                for l in sources {
+                    let _ = writeln!(out, "    {} = {}  ({})", l.key, show(&l.value), origin(l));
+                }
+            }
+        }
+        stdout(&out);
+        OK
+    }
+}

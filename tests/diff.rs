@@ -1,0 +1,265 @@
+//! `jhubgen diff` and `jhubgen explain` on the reference environments, and a
+//! change review against a revision of a scratch git repository.
+
+mod common;
+
+use common::{jhubgen, project_with, repo};
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = jhubgen(args, cwd);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn snap(name: &str, text: &str) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn semantic_diff_in_every_format() {
+    for (format, name) in [
+        ("text", "diff_lab_aiv_text"),
+        ("markdown", "diff_lab_aiv_markdown"),
+        ("json", "diff_lab_aiv_json"),
+    ] {
+        let (code, out, _) = run(&["diff", "lab", "aiv", "--format", format], &repo());
+        assert_eq!(code, 0);
+        snap(name, &out);
+    }
+    let (_, json, _) = run(
+        &["diff", "lab", "aiv", "--format", "json", "--all"],
+        &repo(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["spec"]["rows"].as_array().unwrap();
+    let host = rows.iter().find(|r| r["key"] == "ingress.host").unwrap();
+    assert_eq!(host["change"], "differs");
+    assert_eq!(host["a"]["file"], "overlays/lab.toml");
+    assert_eq!(host["b"]["value"], "jupyterhub.aiv.internal");
+    let tag = rows.iter().find(|r| r["key"] == "image.tag").unwrap();
+    assert_eq!(tag["change"], "same");
+    assert_eq!(tag["a"]["file"], "base/platform.toml");
+    // the same input gives the same bytes
+    assert_eq!(
+        run(
+            &["diff", "lab", "aiv", "--format", "json", "--all"],
+            &repo()
+        )
+        .1,
+        json
+    );
+}
+
+#[test]
+fn rendered_diff() {
+    let (code, out, _) = run(&["diff", "lab", "aiv", "--rendered"], &repo());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("--- environments/lab/values.yaml\n+++ environments/aiv/values.yaml"),
+        "{out}"
+    );
+    assert!(out.contains("+      admin_groups:"), "{out}");
+    assert!(out.trim_end().ends_with("removed"), "{out}");
+    snap("diff_lab_aiv_rendered", &out);
+    let (_, md, _) = run(
+        &["diff", "lab", "aiv", "--rendered", "--format", "markdown"],
+        &repo(),
+    );
+    assert!(
+        md.starts_with("### Rendered files\n\n3 file(s) changed"),
+        "{md}"
+    );
+    let (_, json, _) = run(
+        &["diff", "lab", "aiv", "--rendered", "--format", "json"],
+        &repo(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["rendered"]["summary"]["changed"], 3);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let st = Command::new("git")
+        .args([
+            "-c",
+            "user.name=jhubgen tests",
+            "-c",
+            "user.email=tests@jhubgen.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+#[test]
+fn change_review_against_a_revision() {
+    let p = project_with(None);
+    let dir = p.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "reference"]);
+    // the change under review: bigger lab volumes, and a new profile in the base
+    let lab = dir.join("overlays/lab.toml");
+    let text = std::fs::read_to_string(&lab).unwrap();
+    std::fs::write(
+        &lab,
+        text.replace("capacity = \"10Gi\"", "capacity = \"20Gi\""),
+    )
+    .unwrap();
+    let mut base = std::fs::read_to_string(dir.join("base/platform.toml")).unwrap();
+    base.push_str("\n[[profiles]]\nslug = \"highmem\"\ndisplay_name = \"High memory\"\nmemory = { guarantee = \"64G\", limit = \"128G\" }\n");
+    std::fs::write(dir.join("base/platform.toml"), base).unwrap();
+
+    let (code, out, err) = run(
+        &["diff", "lab", "--against", "HEAD", "--format", "markdown"],
+        dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("## `lab@HEAD` vs `lab`"), "{out}");
+    assert!(out.contains("| **`storage.capacity`** | `10Gi`"), "{out}");
+    assert!(
+        out.contains("**`profiles[highmem].memory.limit`** | — | `128G`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--- a/environments/lab/values.yaml\n+++ b/environments/lab/values.yaml"),
+        "{out}"
+    );
+    snap("diff_review_markdown", &out);
+
+    let (code, out, _) = run(
+        &["diff", "lab", "--against", "HEAD", "--format", "json"],
+        dir,
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["spec"]["summary"]["differs"], 1);
+    assert_eq!(v["rendered"]["summary"]["changed"], 1);
+
+    // the same comparison against another checkout
+    let old = project_with(None);
+    let (code, out2, _) = run(
+        &[
+            "diff",
+            "lab",
+            "--against-dir",
+            old.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir,
+    );
+    assert_eq!(code, 0);
+    let v2: serde_json::Value = serde_json::from_str(&out2).unwrap();
+    assert_eq!(v2["spec"]["rows"], v["spec"]["rows"]);
+
+    // nothing changed against itself
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "bigger volumes"]);
+    let (code, out, err) = run(&["diff", "lab", "--against", "HEAD"], dir);
+    assert_eq!(code, 0);
+    assert!(err.contains("no change"), "{out}{err}");
+
+    // bad revisions and broken old specs
+    let (code, _, err) = run(&["diff", "lab", "--against", "no-such-rev"], dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown git revision `no-such-rev`"), "{err}");
+    std::fs::write(dir.join("overlays/lab.toml"), "[culling\n").unwrap();
+    git(dir, &["commit", "-q", "-am", "broken"]);
+    git(
+        dir,
+        &["checkout", "-q", "HEAD~1", "--", "overlays/lab.toml"],
+    );
+    let (code, _, err) = run(&["diff", "lab", "--against", "HEAD"], dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the specs of lab@HEAD do not compile") && err.contains("toml/syntax"),
+        "{err}"
+    );
+}
+
+#[test]
+fn explain_keys_from_base_overlay_and_derived() {
+    let mut all = String::new();
+    for key in [
+        "ingress.host",
+        "profiles[gpu-large].memory.limit",
+        "hub.base_url",
+        "values.yaml:hub.config.AzureAdOAuthenticator.oauth_callback_url",
+        "singleuser.image.name",
+        "proxy.service.type",
+    ] {
+        let (code, out, err) = run(&["explain", "aiv", key], &repo());
+        assert_eq!(code, 0, "{key}: {err}");
+        all.push_str(&format!("$ jhubgen explain aiv {key}\n{out}\n"));
+    }
+    assert!(
+        all.contains("ingress.host = jupyterhub.aiv.internal\n  set at     overlays/aiv.toml:11:8"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "profiles[gpu-large].memory.limit = 64G\n  set at     base/platform.toml:41:39"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("    ingress.host = jupyterhub.aiv.internal  (overlays/aiv.toml:11:8)"),
+        "{all}"
+    );
+    snap("explain_aiv", &all);
+
+    let (code, out, _) = run(&["explain", "lab"], &repo());
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("image.tag") && l.ends_with("base/platform.toml:10:7")),
+        "{out}"
+    );
+    snap("explain_lab_blame", &out);
+
+    // an overlay value that overrides the base
+    let p = project_with(None);
+    let lab = p.path().join("overlays/lab.toml");
+    let mut text = std::fs::read_to_string(&lab).unwrap();
+    text.push_str("\n[culling]\ntimeout = 7200\n");
+    std::fs::write(&lab, text).unwrap();
+    let (code, out, _) = run(&["explain", "lab", "culling.timeout"], p.path());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("overrides  3600 at base/platform.toml:48:11"),
+        "{out}"
+    );
+    assert!(
+        out.contains("environments/lab/values.yaml  cull.timeout"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2_with_suggestions() {
+    let (code, _, err) = run(&["explain", "lab", "ingres.host"], &repo());
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `ingress.host`?"), "{err}");
+    let (code, _, err) = run(&["diff", "lab", "aiv2"], &repo());
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `aiv`?"), "{err}");
+    let (code, _, _) = run(&["diff", "lab"], &repo());
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&["diff", "lab", "aiv", "--against", "HEAD"], &repo());
+    assert_eq!(code, 2);
+}
