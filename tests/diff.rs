@@ -263,3 +263,12 @@ fn bad_arguments_exit_2_with_suggestions() {
     let (code, _, _) = run(&["diff", "lab", "aiv", "--against", "HEAD"], &repo());
     assert_eq!(code, 2);
 }
+
+#[test]
+fn readme_shows_the_current_markdown_diff() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- diff:begin -->\n").expect("marker") + "<!-- diff:begin -->\n".len();
+    let end = readme.find("<!-- diff:end -->").expect("marker");
+    let (_, md, _) = run(&["diff", "lab", "aiv", "--format", "markdown"], &repo());
+    assert_eq!(&readme[start..end], md, "README.md's diff is stale: paste `jhubgen diff lab aiv --format markdown`");
+}
