@@ -90,6 +90,7 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             Err(d) => diags.extend(d),
         }
     }
+    diags.extend(duplicate_outputs(&envs, &outputs));
     diag::sort(&mut diags);
     diags.dedup();
     diag::cap(&mut diags);
@@ -102,6 +103,33 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             diags,
         })
     }
+}
+
+/// Two environments writing the same file (`ci.write_to_repo` of two GitLab
+/// environments both want the root `.gitlab-ci.yml`).
+fn duplicate_outputs(envs: &[Resolved], outputs: &[Output]) -> Vec<Diag> {
+    let mut out = Vec::new();
+    for (i, o) in outputs.iter().enumerate() {
+        if outputs[..i].iter().any(|p| p.path == o.path) {
+            let writers: Vec<&Resolved> = envs
+                .iter()
+                .filter(|r| r.spec.ci.write_to_repo && o.path == emit::ci::file_name(r))
+                .collect();
+            let mut d = Diag::error(
+                "ci/duplicate-output",
+                format!("two environments write `{}`", o.path),
+            )
+            .help("set `ci.write_to_repo = true` in one environment only, or give the GitHub workflows different `ci.name`s");
+            if let Some(second) = writers.last() {
+                d = d.at(second.origin("/ci/write_to_repo"), "writes the same file");
+                if let Some(first) = writers.first().filter(|f| f.env != second.env) {
+                    d = d.also(first.origin("/ci/write_to_repo"), "as this environment");
+                }
+            }
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// Merges, validates, resolves and emits one environment.

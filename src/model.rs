@@ -509,6 +509,159 @@ pub enum ScrapeAuth {
 #[serde(deny_unknown_fields)]
 pub struct Ci {
     pub provider: CiProvider,
+    /// Name of the pipeline; the GitHub workflow file is `<name>.yml`.
+    #[serde(default = "default_ci_name")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"), length(max = 64))]
+    pub name: String,
+    /// Branches whose pushes build and deploy (GitHub glob patterns allowed, e.g. `release/*`).
+    #[serde(default = "default_branches")]
+    #[schemars(length(min = 1))]
+    pub deploy_branches: Vec<String>,
+    /// Also write the pipeline where the CI system reads it (`.github/workflows/<name>.yml`
+    /// or `.gitlab-ci.yml` at the root), besides `environments/<env>/`.
+    #[serde(default)]
+    pub write_to_repo: bool,
+    /// How the pipeline installs jhubgen.
+    #[serde(default)]
+    pub jhubgen: JhubgenInstall,
+    /// Runner (`runs-on` label for GitHub; runner tags for GitLab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
+    /// Building and pushing the notebook image (`image.registry/name`, tags commit SHA and `image.tag`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_build: Option<ImageBuild>,
+    /// Deploying the chart and the manifests.
+    pub deploy: Deploy,
+    /// Container images the GitLab jobs run in.
+    #[serde(default)]
+    pub gitlab_images: GitlabImages,
+}
+
+fn default_ci_name() -> String {
+    "jhubgen".to_string()
+}
+
+fn default_branches() -> Vec<String> {
+    vec!["main".to_string()]
+}
+
+/// How CI gets jhubgen.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(tag = "from", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum JhubgenInstall {
+    /// `cargo install --locked --path <path>`: jhubgen's source in this repository.
+    Path {
+        #[serde(default = "default_dot")]
+        path: String,
+    },
+    /// `cargo install --locked jhubgen --version <version>` from crates.io.
+    CratesIo { version: String },
+}
+
+fn default_dot() -> String {
+    ".".to_string()
+}
+
+impl Default for JhubgenInstall {
+    fn default() -> Self {
+        JhubgenInstall::Path { path: default_dot() }
+    }
+}
+
+/// The image build.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImageBuild {
+    /// Build context, relative to the repository root.
+    #[serde(default = "default_dot")]
+    pub context: String,
+    /// Dockerfile, relative to the repository root.
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+    /// CI variable with the registry user (GitHub: default the workflow's actor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub username_variable: Option<String>,
+    /// CI secret or variable with the registry password or token (GitHub: default `GITHUB_TOKEN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub password_variable: Option<String>,
+}
+
+fn default_dockerfile() -> String {
+    "Dockerfile".to_string()
+}
+
+/// The deploy step.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// CI secret (GitHub: the kubeconfig's content) or File-type variable (GitLab: its path)
+    /// that gives access to the cluster.
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub kubeconfig_variable: String,
+    /// kubeconfig context to use, if not its current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_context: Option<String>,
+    /// The CI environment (GitHub environment or GitLab environment) deploys run in;
+    /// protect it to require approval.
+    pub environment: String,
+    /// Require a person to start each deploy (GitLab `when: manual`; on GitHub, give the
+    /// environment required reviewers).
+    #[serde(default)]
+    pub manual: bool,
+    /// `helm upgrade --timeout` (the image pre-puller can take minutes).
+    #[serde(default = "default_timeout")]
+    #[schemars(regex(pattern = r"^([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
+    pub timeout: String,
+    /// The chart repository.
+    #[serde(default = "default_chart_repo")]
+    pub chart_repo: String,
+}
+
+fn default_timeout() -> String {
+    "10m0s".to_string()
+}
+
+fn default_chart_repo() -> String {
+    "https://hub.jupyter.org/helm-chart/".to_string()
+}
+
+/// Images of the GitLab jobs.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabImages {
+    /// For validate (needs cargo).
+    #[serde(default = "default_rust_image")]
+    pub rust: String,
+    /// For the image build (with a `-dind` service of the same tag).
+    #[serde(default = "default_docker_image")]
+    pub docker: String,
+    /// For deploy (needs helm and kubectl).
+    #[serde(default = "default_deploy_image")]
+    pub deploy: String,
+}
+
+fn default_rust_image() -> String {
+    "rust:1.95-bookworm".to_string()
+}
+
+fn default_docker_image() -> String {
+    "docker:27".to_string()
+}
+
+fn default_deploy_image() -> String {
+    "alpine/k8s:1.30.14".to_string()
+}
+
+impl Default for GitlabImages {
+    fn default() -> Self {
+        GitlabImages {
+            rust: default_rust_image(),
+            docker: default_docker_image(),
+            deploy: default_deploy_image(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

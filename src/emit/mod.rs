@@ -7,6 +7,9 @@
 //! says it is generated and from which inputs.
 
 pub mod chart;
+pub mod ci;
+pub mod github;
+pub mod gitlab;
 pub mod ingress;
 pub mod servicemonitor;
 pub mod values;
@@ -35,7 +38,12 @@ pub fn header(inputs: &[String], what: &str) -> String {
 
 /// Serializes `value` as a YAML document after a header.
 pub fn yaml_file(header: &str, value: &impl Serialize) -> String {
-    let body = serde_saphyr::to_string(value).expect("generated data serializes to YAML");
+    // long single-line values (CI `run:` lines, `if:` conditions) stay on one line
+    // rather than being folded at 80 columns: easier to read and to grep
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = 100_000;
+    let body = serde_saphyr::to_string_with_options(value, options)
+        .expect("generated data serializes to YAML");
     let mut out = String::with_capacity(header.len() + body.len() + 1);
     out.push_str(header);
     out.push_str(&body);
@@ -84,5 +92,26 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
             ),
         });
     }
+    let ci_file = ci::file_name(r);
+    let ci_text = match r.spec.ci.provider {
+        crate::model::CiProvider::Github => github::render(
+            &header(&r.inputs, "GitHub Actions workflow: lint, drift check, image build, deploy."),
+            r,
+        ),
+        crate::model::CiProvider::Gitlab => yaml_file(
+            &header(&r.inputs, "GitLab CI pipeline: lint, drift check, image build, deploy."),
+            &gitlab::pipeline(r),
+        ),
+    };
+    if r.spec.ci.write_to_repo {
+        outs.push(Output {
+            path: ci_file.clone(),
+            contents: ci_text.clone(),
+        });
+    }
+    outs.push(Output {
+        path: format!("{dir}/{ci_file}"),
+        contents: ci_text,
+    });
     outs
 }

@@ -25,6 +25,8 @@ mod azuread_group_ids;
 mod azuread_username_claim;
 mod callback_url;
 mod chart_ingress;
+mod ci_branch_pattern;
+mod ci_unsafe_value;
 mod chart_secret;
 mod chart_version;
 mod client_in_config;
@@ -104,6 +106,8 @@ pub const RULES: &[&Rule] = &[
     &deployment_strategy::RULE,
     &pdb::RULE,
     &chart_version::RULE,
+    &ci_branch_pattern::RULE,
+    &ci_unsafe_value::RULE,
     &timeout_too_short::RULE,
     &every_exceeds_timeout::RULE,
     &max_age_below_timeout::RULE,

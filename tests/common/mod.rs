@@ -23,28 +23,54 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A temporary project: the reference specs, with `case`'s files laid over them.
+/// Files of a case folder that describe it rather than belong to the project.
+const CASE_META: &[&str] = &["README.md", "report.snap", "outputs.snap", "patch.toml"];
+
+/// A temporary project: the reference specs, with `case`'s files laid over them
+/// and the edits of its `patch.toml` applied (`[[edit]]` with `file` and one of
+/// `replace` + `with`, `append`, `prepend` — after the file's leading comments).
 pub fn project_with(case: Option<&Path>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["base", "overlays"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         copy_tree(&repo().join(sub), &dir.path().join(sub));
     }
-    if let Some(case) = case {
-        copy_tree(case, dir.path());
-        // a case may remove a reference file by shipping `<name>.remove`
-        for sub in ["base", "overlays"] {
-            let Ok(entries) = std::fs::read_dir(dir.path().join(sub)) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(target) = name.strip_suffix(".remove") {
-                    std::fs::remove_file(e.path()).unwrap();
-                    let _ = std::fs::remove_file(dir.path().join(sub).join(target));
-                }
-            }
+    let Some(case) = case else { return dir };
+    for entry in std::fs::read_dir(case).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if CASE_META.contains(&name.as_str()) {
+            continue;
         }
+        let target = dir.path().join(&name);
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let Ok(patch) = std::fs::read_to_string(case.join("patch.toml")) else { return dir };
+    let patch: toml::Table = toml::from_str(&patch).expect("patch.toml is TOML");
+    for edit in patch["edit"].as_array().expect("[[edit]] entries") {
+        let file = dir.path().join(edit["file"].as_str().expect("edit.file"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let text = if let Some(old) = edit.get("replace").and_then(|v| v.as_str()) {
+            assert_eq!(
+                text.matches(old).count(),
+                1,
+                "{}: `{old}` must occur once in {} (the fixture is stale: update its patch.toml)",
+                case.display(),
+                file.display()
+            );
+            text.replacen(old, edit["with"].as_str().expect("edit.with"), 1)
+        } else if let Some(tail) = edit.get("append").and_then(|v| v.as_str()) {
+            text + tail
+        } else {
+            let head = edit["prepend"].as_str().expect("edit.append, .replace or .prepend");
+            let at = text.lines().take_while(|l| l.starts_with('#')).map(|l| l.len() + 1).sum::<usize>();
+            format!("{}{head}{}", &text[..at], &text[at..])
+        };
+        std::fs::write(&file, text).unwrap();
     }
     dir
 }

@@ -60,6 +60,11 @@ rm -rf "$venv"
     || die "a validator package does not import"
 "$venv/bin/kubernetes-validate" --version >/dev/null || die "kubernetes-validate does not run"
 "$venv/bin/check-jsonschema" --version >/dev/null || die "check-jsonschema does not run"
+# ci_check.py's tools, and pre-commit (a test runs hooks with it).
+"$venv/bin/python" -c 'import yamllint, pre_commit' || die "yamllint or pre-commit does not import"
+"$venv/bin/zizmor" --version >/dev/null || die "zizmor does not run"
+"$venv/bin/yamllint" --version >/dev/null || die "yamllint does not run"
+"$venv/bin/pre-commit" --version >/dev/null || die "pre-commit does not run"
 
 echo "$want" >"$stamp"
 echo "setup.sh: ready: $venv" >&2

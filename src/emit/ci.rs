@@ -1,0 +1,122 @@
+//! What the CI pipelines share: the spec values that reach a CI file, and the
+//! one path that makes them inert there.
+//!
+//! No spec value is ever written into a `run:` or `script:` line. Each one is
+//! a variable — `env:` in GitHub Actions, `variables:` in GitLab CI — that the
+//! fixed scripts read as `"$NAME"`, so the shell sees data, never code. What
+//! quoting cannot neutralise is refused (the `ci/unsafe-value` rule): GitHub
+//! evaluates `${{ … }}` anywhere in a workflow before YAML or the shell see
+//! it, and control characters have no business in these values. GitLab would
+//! expand `$VAR` inside a variable's value, so values with `$` are written with
+//! `expand: false`.
+
+use crate::model::{CiProvider, JhubgenInstall};
+use crate::resolve::Resolved;
+use serde_json::{Value, json};
+
+/// A spec value as a CI variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiValue {
+    /// Variable name (`NAMESPACE`).
+    pub name: &'static str,
+    pub value: String,
+    /// The spec pointers that make up the value (for diagnostics).
+    pub from: Vec<String>,
+}
+
+/// The pinned actions: (uses, release). SHAs are the release tags' commits,
+/// read from the actions' own repositories.
+pub const CHECKOUT: (&str, &str) = ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1");
+
+/// Where the pipeline file of an environment is written (besides the repo copy).
+pub fn file_name(r: &Resolved) -> String {
+    match r.spec.ci.provider {
+        CiProvider::Github => format!(".github/workflows/{}.yml", r.spec.ci.name),
+        CiProvider::Gitlab => ".gitlab-ci.yml".to_string(),
+    }
+}
+
+fn v(name: &'static str, value: impl Into<String>, from: &[&str]) -> CiValue {
+    CiValue {
+        name,
+        value: value.into(),
+        from: from.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Every spec-derived value the pipeline uses, in the order they are written.
+pub fn values(r: &Resolved) -> Vec<CiValue> {
+    let s = &r.spec;
+    let ci = &s.ci;
+    let dir = format!("environments/{}", r.env);
+    let mut out = vec![v("JHUBGEN_ENV", r.env.clone(), &[])];
+    match &ci.jhubgen {
+        JhubgenInstall::Path { path } => out.push(v("JHUBGEN_PATH", path.clone(), &["/ci/jhubgen/path"])),
+        JhubgenInstall::CratesIo { version } => {
+            out.push(v("JHUBGEN_VERSION", version.clone(), &["/ci/jhubgen/version"]))
+        }
+    }
+    if let Some(b) = &ci.image_build {
+        out.push(v("REGISTRY", s.image.registry.clone(), &["/image/registry"]));
+        out.push(v("IMAGE", s.image.repository(), &["/image/registry", "/image/name"]));
+        out.push(v("MOVING_TAG", s.image.tag.clone(), &["/image/tag"]));
+        out.push(v("BUILD_CONTEXT", b.context.clone(), &["/ci/image_build/context"]));
+        out.push(v("DOCKERFILE", b.dockerfile.clone(), &["/ci/image_build/dockerfile"]));
+    }
+    out.push(v("RELEASE", s.environment.release.clone(), &["/environment/release"]));
+    out.push(v("NAMESPACE", s.environment.namespace.clone(), &["/environment/namespace"]));
+    out.push(v("CHART_REPO", ci.deploy.chart_repo.clone(), &["/ci/deploy/chart_repo"]));
+    out.push(v("CHART_VERSION", s.environment.chart_version.clone(), &["/environment/chart_version"]));
+    out.push(v("HELM_TIMEOUT", ci.deploy.timeout.clone(), &["/ci/deploy/timeout"]));
+    if let Some(c) = &ci.deploy.kube_context {
+        out.push(v("KUBE_CONTEXT", c.clone(), &["/ci/deploy/kube_context"]));
+    }
+    out.push(v("VALUES_FILE", format!("{dir}/values.yaml"), &[]));
+    out.push(v("INGRESS_FILE", format!("{dir}/ingress.yaml"), &[]));
+    if s.monitoring.service_monitor {
+        out.push(v("SERVICEMONITOR_FILE", format!("{dir}/servicemonitor.yaml"), &[]));
+    }
+    out
+}
+
+/// Why a value cannot be made inert in a CI file of `provider`, if it cannot.
+pub fn unsafe_reason(value: &str, provider: CiProvider) -> Option<&'static str> {
+    if value.chars().any(char::is_control) {
+        return Some("it contains a control character (a newline, a tab …)");
+    }
+    if provider == CiProvider::Github && value.contains("${{") {
+        return Some("it contains `${{`, which GitHub evaluates as an expression anywhere in a workflow");
+    }
+    None
+}
+
+/// A value for GitLab's `variables:` that GitLab will not expand.
+pub fn gitlab_variable(value: &str) -> Value {
+    if value.contains('$') {
+        json!({"value": value, "expand": false})
+    } else {
+        json!(value)
+    }
+}
+
+/// Is `pattern` a branch name or glob the CI system accepts?
+pub fn valid_branch_pattern(pattern: &str, provider: CiProvider) -> Result<(), &'static str> {
+    if pattern.is_empty() {
+        return Err("it is empty");
+    }
+    let globs = provider == CiProvider::Github;
+    for c in pattern.chars() {
+        let ok = c.is_ascii_alphanumeric() || "._/-".contains(c) || (globs && "*+?!".contains(c));
+        if !ok {
+            return Err(if globs {
+                "branch patterns may use letters, digits, `.`, `_`, `/`, `-` and the globs `*`, `**`, `+`, `?`, `!`"
+            } else {
+                "GitLab branches are exact names: letters, digits, `.`, `_`, `/` and `-`"
+            });
+        }
+    }
+    if pattern.starts_with(['/', '.', '-']) || pattern.ends_with(['/', '.']) || pattern.contains("..") || pattern.contains("//") || pattern.ends_with(".lock") {
+        return Err("it is not a valid git branch name");
+    }
+    Ok(())
+}

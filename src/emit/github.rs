@@ -1,0 +1,165 @@
+//! The GitHub Actions workflow of an environment (`environments/<env>/.github/workflows/<name>.yml`).
+//!
+//! Jobs: `validate` (jhubgen lint as annotations, the drift check, and on pull
+//! requests the rendered change in the job summary), `build` (the notebook
+//! image, pushed with the commit SHA and the moving tag), `deploy` (helm, then
+//! the Ingress and ServiceMonitor) on pushes to the deploy branches. Secure by
+//! default: the one action is pinned by commit SHA, the workflow has no
+//! permissions and each job only what it needs (`packages: write` only where
+//! it pushes), checkouts keep no credentials, deploys do not overlap, and no
+//! expression of a spec- or user-controlled value reaches a `run:` script —
+//! values come through `env:` (see [`super::ci`]).
+
+use super::ci::{CHECKOUT, values};
+use crate::model::JhubgenInstall;
+use crate::resolve::Resolved;
+use serde_json::{Map, Value, json};
+
+fn checkout(fetch_all: bool) -> Value {
+    let mut with = Map::new();
+    with.insert("persist-credentials".into(), json!(false));
+    if fetch_all {
+        with.insert("fetch-depth".into(), json!(0));
+    }
+    json!({"name": "Check out", "uses": CHECKOUT.0, "with": with})
+}
+
+fn install(r: &Resolved) -> Value {
+    let run = match r.spec.ci.jhubgen {
+        JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
+        JhubgenInstall::CratesIo { .. } => "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\"",
+    };
+    json!({"name": "Install jhubgen", "run": run})
+}
+
+/// The workflow as data; comments (the pinned versions) are added by [`render`].
+pub fn workflow(r: &Resolved) -> Value {
+    let ci = &r.spec.ci;
+    let runner = ci.runner.clone().unwrap_or_else(|| "ubuntu-24.04".to_string());
+    let mut env = Map::new();
+    for cv in values(r) {
+        env.insert(cv.name.into(), json!(cv.value));
+    }
+    let mut jobs = Map::new();
+    jobs.insert(
+        "validate".into(),
+        json!({
+            "name": "Lint and check drift",
+            "runs-on": runner,
+            "permissions": {"contents": "read"},
+            "steps": [
+                checkout(true),
+                install(r),
+                {"name": "Lint", "run": "jhubgen lint \"$JHUBGEN_ENV\" --format github"},
+                {"name": "Check that the generated files are up to date", "run": "jhubgen build --check"},
+                {
+                    "name": "Show the change in the job summary",
+                    "if": "github.event_name == 'pull_request'",
+                    "env": {"BASE_REF": "${{ github.base_ref }}"},
+                    "run": "jhubgen diff \"$JHUBGEN_ENV\" --against \"origin/$BASE_REF\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+                },
+            ],
+        }),
+    );
+    // pushes are filtered by `on.push.branches`; a manual run deploys only from an exact deploy
+    // branch (branch names are checked to hold no quote, see `ci/branch-pattern`)
+    let exact: Vec<String> = ci
+        .deploy_branches
+        .iter()
+        .filter(|b| !b.contains(['*', '?', '+', '!']))
+        .map(|b| format!("github.ref == 'refs/heads/{b}'"))
+        .collect();
+    let deploy_if = if exact.is_empty() {
+        "github.event_name == 'push'".to_string()
+    } else {
+        format!(
+            "github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && ({}))",
+            exact.join(" || ")
+        )
+    };
+    let mut needs = vec!["validate"];
+    if let Some(b) = &ci.image_build {
+        let user = b
+            .username_variable
+            .as_ref()
+            .map_or("${{ github.actor }}".to_string(), |v| format!("${{{{ secrets.{v} }}}}"));
+        let password = format!("${{{{ secrets.{} }}}}", b.password_variable.as_deref().unwrap_or("GITHUB_TOKEN"));
+        jobs.insert(
+            "build".into(),
+            json!({
+                "name": "Build and push the notebook image",
+                "needs": "validate",
+                "if": deploy_if,
+                "runs-on": runner,
+                "permissions": {"contents": "read", "packages": "write"},
+                "steps": [
+                    checkout(false),
+                    {
+                        "name": "Log in to the registry",
+                        "env": {"REGISTRY_USER": user, "REGISTRY_PASSWORD": password},
+                        "run": "printf '%s' \"$REGISTRY_PASSWORD\" | docker login \"$REGISTRY\" --username \"$REGISTRY_USER\" --password-stdin",
+                    },
+                    {
+                        "name": "Build and push",
+                        "env": {"COMMIT_SHA": "${{ github.sha }}"},
+                        "run": "docker build --file \"$DOCKERFILE\" --tag \"$IMAGE:$COMMIT_SHA\" --tag \"$IMAGE:$MOVING_TAG\" \"$BUILD_CONTEXT\"\ndocker push \"$IMAGE:$COMMIT_SHA\"\ndocker push \"$IMAGE:$MOVING_TAG\"\n",
+                    },
+                ],
+            }),
+        );
+        needs.push("build");
+    }
+    let kube = format!("${{{{ secrets.{} }}}}", ci.deploy.kubeconfig_variable);
+    jobs.insert(
+        "deploy".into(),
+        json!({
+            "name": "Deploy",
+            "needs": needs,
+            "if": deploy_if,
+            "runs-on": runner,
+            "permissions": {"contents": "read"},
+            "environment": {"name": ci.deploy.environment, "url": format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url)},
+            "concurrency": {"group": format!("deploy-{}", r.env), "cancel-in-progress": false},
+            "steps": [
+                checkout(false),
+                {
+                    "name": "Deploy the chart, the Ingress and the ServiceMonitor",
+                    "env": {"KUBECONFIG_DATA": kube},
+                    "run": DEPLOY_SCRIPT,
+                },
+            ],
+        }),
+    );
+    let branches = json!(ci.deploy_branches);
+    json!({
+        "name": format!("jhubgen {}", r.env),
+        "on": {
+            "push": {"branches": branches},
+            "pull_request": {"branches": branches},
+            "workflow_dispatch": {},
+        },
+        "permissions": {},
+        "env": env,
+        "jobs": jobs,
+    })
+}
+
+/// The deploy script: kubeconfig from the secret into a private file, then helm and kubectl.
+pub const DEPLOY_SCRIPT: &str = r#"umask 077
+KUBECONFIG="$(mktemp)"
+export KUBECONFIG
+trap 'rm -f "$KUBECONFIG"' EXIT
+printf '%s' "$KUBECONFIG_DATA" > "$KUBECONFIG"
+if [ -n "${KUBE_CONTEXT:-}" ]; then kubectl config use-context "$KUBE_CONTEXT"; fi
+helm repo add jupyterhub "$CHART_REPO" --force-update
+helm upgrade --cleanup-on-fail --install "$RELEASE" jupyterhub/jupyterhub --namespace "$NAMESPACE" --create-namespace --version "$CHART_VERSION" --values "$VALUES_FILE" --timeout "$HELM_TIMEOUT" --wait
+kubectl apply --namespace "$NAMESPACE" --filename "$INGRESS_FILE"
+if [ -n "${SERVICEMONITOR_FILE:-}" ]; then kubectl apply --namespace "$NAMESPACE" --filename "$SERVICEMONITOR_FILE"; fi
+"#;
+
+/// The workflow file's text: the YAML, with the pinned action's release as a comment.
+pub fn render(header: &str, r: &Resolved) -> String {
+    let text = super::yaml_file(header, &workflow(r));
+    let (uses, release) = CHECKOUT;
+    text.replace(&format!("uses: {uses}\n"), &format!("uses: {uses} # {release}\n"))
+}
