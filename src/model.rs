@@ -564,7 +564,9 @@ fn default_dot() -> String {
 
 impl Default for JhubgenInstall {
     fn default() -> Self {
-        JhubgenInstall::Path { path: default_dot() }
+        JhubgenInstall::Path {
+            path: default_dot(),
+        }
     }
 }
 

@@ -24,9 +24,11 @@ fn reference_outputs_match_snapshots() {
             "environments/aiv/values.yaml",
             "environments/aiv/ingress.yaml",
             "environments/aiv/servicemonitor.yaml",
+            "environments/aiv/.gitlab-ci.yml",
             "environments/lab/values.yaml",
             "environments/lab/ingress.yaml",
             "environments/lab/servicemonitor.yaml",
+            "environments/lab/.github/workflows/jupyterhub-lab.yml",
         ]
     );
     for o in &build.outputs {
@@ -72,11 +74,11 @@ fn builds_are_byte_identical() {
     }
     let ta = snapshot_tree(&a.path().join("environments"));
     let tb = snapshot_tree(&b.path().join("environments"));
-    assert_eq!(ta.len(), 6);
+    assert_eq!(ta.len(), 8);
     assert_eq!(ta, tb);
     // a second build in place changes nothing
     let out = jhubgen(&["build"], a.path());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 6 unchanged"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 8 unchanged"));
     assert_eq!(snapshot_tree(&a.path().join("environments")), tb);
 }
 

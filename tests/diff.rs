@@ -73,7 +73,7 @@ fn rendered_diff() {
         &repo(),
     );
     assert!(
-        md.starts_with("### Rendered files\n\n3 file(s) changed"),
+        md.starts_with("### Rendered files\n\n5 file(s) changed"),
         "{md}"
     );
     let (_, json, _) = run(
@@ -81,7 +81,7 @@ fn rendered_diff() {
         &repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["rendered"]["summary"]["changed"], 3);
+    assert_eq!(v["rendered"]["summary"]["changed"], 5);
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -267,8 +267,13 @@ fn bad_arguments_exit_2_with_suggestions() {
 #[test]
 fn readme_shows_the_current_markdown_diff() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let start = readme.find("<!-- diff:begin -->\n").expect("marker") + "<!-- diff:begin -->\n".len();
+    let start =
+        readme.find("<!-- diff:begin -->\n").expect("marker") + "<!-- diff:begin -->\n".len();
     let end = readme.find("<!-- diff:end -->").expect("marker");
     let (_, md, _) = run(&["diff", "lab", "aiv", "--format", "markdown"], &repo());
-    assert_eq!(&readme[start..end], md, "README.md's diff is stale: paste `jhubgen diff lab aiv --format markdown`");
+    assert_eq!(
+        &readme[start..end],
+        md,
+        "README.md's diff is stale: paste `jhubgen diff lab aiv --format markdown`"
+    );
 }

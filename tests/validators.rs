@@ -119,13 +119,17 @@ fn good_variants_build_and_pass_every_validator() {
                 jhubgen::diag::human::render(&d, &project.sources, false)
             )
         });
-        // snapshot the environments the case changes (all of them if it changes the base)
-        let changes_base = case.join("base").exists();
+        // snapshot what the case changes: its environments' files (all of them if it
+        // changes the base), and files written outside `environments/`
+        let patch = std::fs::read_to_string(case.join("patch.toml")).unwrap_or_default();
+        let changes_base = case.join("base").exists() || patch.contains("\"base/");
         let changed = |path: &str| {
             changes_base
+                || !path.starts_with("environments/")
                 || build.envs.iter().any(|r| {
                     path.starts_with(&format!("environments/{}/", r.env))
-                        && case.join(format!("overlays/{}.toml", r.env)).exists()
+                        && (case.join(format!("overlays/{}.toml", r.env)).exists()
+                            || patch.contains(&format!("\"overlays/{}.toml\"", r.env)))
                 })
         };
         let mut all = String::new();

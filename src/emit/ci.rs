@@ -26,7 +26,10 @@ pub struct CiValue {
 
 /// The pinned actions: (uses, release). SHAs are the release tags' commits,
 /// read from the actions' own repositories.
-pub const CHECKOUT: (&str, &str) = ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1");
+pub const CHECKOUT: (&str, &str) = (
+    "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+    "v7.0.1",
+);
 
 /// Where the pipeline file of an environment is written (besides the repo copy).
 pub fn file_name(r: &Resolved) -> String {
@@ -51,30 +54,74 @@ pub fn values(r: &Resolved) -> Vec<CiValue> {
     let dir = format!("environments/{}", r.env);
     let mut out = vec![v("JHUBGEN_ENV", r.env.clone(), &[])];
     match &ci.jhubgen {
-        JhubgenInstall::Path { path } => out.push(v("JHUBGEN_PATH", path.clone(), &["/ci/jhubgen/path"])),
-        JhubgenInstall::CratesIo { version } => {
-            out.push(v("JHUBGEN_VERSION", version.clone(), &["/ci/jhubgen/version"]))
+        JhubgenInstall::Path { path } => {
+            out.push(v("JHUBGEN_PATH", path.clone(), &["/ci/jhubgen/path"]))
         }
+        JhubgenInstall::CratesIo { version } => out.push(v(
+            "JHUBGEN_VERSION",
+            version.clone(),
+            &["/ci/jhubgen/version"],
+        )),
     }
     if let Some(b) = &ci.image_build {
-        out.push(v("REGISTRY", s.image.registry.clone(), &["/image/registry"]));
-        out.push(v("IMAGE", s.image.repository(), &["/image/registry", "/image/name"]));
+        out.push(v(
+            "REGISTRY",
+            s.image.registry.clone(),
+            &["/image/registry"],
+        ));
+        out.push(v(
+            "IMAGE",
+            s.image.repository(),
+            &["/image/registry", "/image/name"],
+        ));
         out.push(v("MOVING_TAG", s.image.tag.clone(), &["/image/tag"]));
-        out.push(v("BUILD_CONTEXT", b.context.clone(), &["/ci/image_build/context"]));
-        out.push(v("DOCKERFILE", b.dockerfile.clone(), &["/ci/image_build/dockerfile"]));
+        out.push(v(
+            "BUILD_CONTEXT",
+            b.context.clone(),
+            &["/ci/image_build/context"],
+        ));
+        out.push(v(
+            "DOCKERFILE",
+            b.dockerfile.clone(),
+            &["/ci/image_build/dockerfile"],
+        ));
     }
-    out.push(v("RELEASE", s.environment.release.clone(), &["/environment/release"]));
-    out.push(v("NAMESPACE", s.environment.namespace.clone(), &["/environment/namespace"]));
-    out.push(v("CHART_REPO", ci.deploy.chart_repo.clone(), &["/ci/deploy/chart_repo"]));
-    out.push(v("CHART_VERSION", s.environment.chart_version.clone(), &["/environment/chart_version"]));
-    out.push(v("HELM_TIMEOUT", ci.deploy.timeout.clone(), &["/ci/deploy/timeout"]));
+    out.push(v(
+        "RELEASE",
+        s.environment.release.clone(),
+        &["/environment/release"],
+    ));
+    out.push(v(
+        "NAMESPACE",
+        s.environment.namespace.clone(),
+        &["/environment/namespace"],
+    ));
+    out.push(v(
+        "CHART_REPO",
+        ci.deploy.chart_repo.clone(),
+        &["/ci/deploy/chart_repo"],
+    ));
+    out.push(v(
+        "CHART_VERSION",
+        s.environment.chart_version.clone(),
+        &["/environment/chart_version"],
+    ));
+    out.push(v(
+        "HELM_TIMEOUT",
+        ci.deploy.timeout.clone(),
+        &["/ci/deploy/timeout"],
+    ));
     if let Some(c) = &ci.deploy.kube_context {
         out.push(v("KUBE_CONTEXT", c.clone(), &["/ci/deploy/kube_context"]));
     }
     out.push(v("VALUES_FILE", format!("{dir}/values.yaml"), &[]));
     out.push(v("INGRESS_FILE", format!("{dir}/ingress.yaml"), &[]));
     if s.monitoring.service_monitor {
-        out.push(v("SERVICEMONITOR_FILE", format!("{dir}/servicemonitor.yaml"), &[]));
+        out.push(v(
+            "SERVICEMONITOR_FILE",
+            format!("{dir}/servicemonitor.yaml"),
+            &[],
+        ));
     }
     out
 }
@@ -85,7 +132,9 @@ pub fn unsafe_reason(value: &str, provider: CiProvider) -> Option<&'static str> 
         return Some("it contains a control character (a newline, a tab …)");
     }
     if provider == CiProvider::Github && value.contains("${{") {
-        return Some("it contains `${{`, which GitHub evaluates as an expression anywhere in a workflow");
+        return Some(
+            "it contains `${{`, which GitHub evaluates as an expression anywhere in a workflow",
+        );
     }
     None
 }
@@ -115,7 +164,12 @@ pub fn valid_branch_pattern(pattern: &str, provider: CiProvider) -> Result<(), &
             });
         }
     }
-    if pattern.starts_with(['/', '.', '-']) || pattern.ends_with(['/', '.']) || pattern.contains("..") || pattern.contains("//") || pattern.ends_with(".lock") {
+    if pattern.starts_with(['/', '.', '-'])
+        || pattern.ends_with(['/', '.'])
+        || pattern.contains("..")
+        || pattern.contains("//")
+        || pattern.ends_with(".lock")
+    {
         return Err("it is not a valid git branch name");
     }
     Ok(())

@@ -27,7 +27,9 @@ fn checkout(fetch_all: bool) -> Value {
 fn install(r: &Resolved) -> Value {
     let run = match r.spec.ci.jhubgen {
         JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
-        JhubgenInstall::CratesIo { .. } => "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\"",
+        JhubgenInstall::CratesIo { .. } => {
+            "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\""
+        }
     };
     json!({"name": "Install jhubgen", "run": run})
 }
@@ -35,7 +37,10 @@ fn install(r: &Resolved) -> Value {
 /// The workflow as data; comments (the pinned versions) are added by [`render`].
 pub fn workflow(r: &Resolved) -> Value {
     let ci = &r.spec.ci;
-    let runner = ci.runner.clone().unwrap_or_else(|| "ubuntu-24.04".to_string());
+    let runner = ci
+        .runner
+        .clone()
+        .unwrap_or_else(|| "ubuntu-24.04".to_string());
     let mut env = Map::new();
     for cv in values(r) {
         env.insert(cv.name.into(), json!(cv.value));
@@ -82,8 +87,13 @@ pub fn workflow(r: &Resolved) -> Value {
         let user = b
             .username_variable
             .as_ref()
-            .map_or("${{ github.actor }}".to_string(), |v| format!("${{{{ secrets.{v} }}}}"));
-        let password = format!("${{{{ secrets.{} }}}}", b.password_variable.as_deref().unwrap_or("GITHUB_TOKEN"));
+            .map_or("${{ github.actor }}".to_string(), |v| {
+                format!("${{{{ secrets.{v} }}}}")
+            });
+        let password = format!(
+            "${{{{ secrets.{} }}}}",
+            b.password_variable.as_deref().unwrap_or("GITHUB_TOKEN")
+        );
         jobs.insert(
             "build".into(),
             json!({
@@ -161,5 +171,8 @@ if [ -n "${SERVICEMONITOR_FILE:-}" ]; then kubectl apply --namespace "$NAMESPACE
 pub fn render(header: &str, r: &Resolved) -> String {
     let text = super::yaml_file(header, &workflow(r));
     let (uses, release) = CHECKOUT;
-    text.replace(&format!("uses: {uses}\n"), &format!("uses: {uses} # {release}\n"))
+    text.replace(
+        &format!("uses: {uses}\n"),
+        &format!("uses: {uses} # {release}\n"),
+    )
 }

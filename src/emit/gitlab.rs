@@ -46,7 +46,9 @@ pub fn pipeline(r: &Resolved) -> Value {
     }
     let install = match ci.jhubgen {
         JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
-        JhubgenInstall::CratesIo { .. } => "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\"",
+        JhubgenInstall::CratesIo { .. } => {
+            "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\""
+        }
     };
     let mut mr_or_branch = vec![
         json!({"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""}),
@@ -56,10 +58,7 @@ pub fn pipeline(r: &Resolved) -> Value {
         mr_or_branch.extend(b);
     }
     let mut doc = Map::new();
-    doc.insert(
-        "workflow".into(),
-        json!({"rules": mr_or_branch.clone()}),
-    );
+    doc.insert("workflow".into(), json!({"rules": mr_or_branch.clone()}));
     doc.insert("stages".into(), json!(["validate", "build", "deploy"]));
     doc.insert("variables".into(), Value::Object(variables));
     doc.insert(
@@ -104,7 +103,10 @@ pub fn pipeline(r: &Resolved) -> Value {
     let mut deploy_needs = vec![json!("validate")];
     if let Some(b) = &ci.image_build {
         let user = b.username_variable.as_deref().unwrap_or("CI_REGISTRY_USER");
-        let password = b.password_variable.as_deref().unwrap_or("CI_REGISTRY_PASSWORD");
+        let password = b
+            .password_variable
+            .as_deref()
+            .unwrap_or("CI_REGISTRY_PASSWORD");
         doc.insert(
             "build-image".into(),
             with_tags(
@@ -131,7 +133,11 @@ pub fn pipeline(r: &Resolved) -> Value {
         );
         deploy_needs.push(json!("build-image"));
     }
-    let when = if ci.deploy.manual { Some("manual") } else { None };
+    let when = if ci.deploy.manual {
+        Some("manual")
+    } else {
+        None
+    };
     doc.insert(
         "deploy".into(),
         with_tags(

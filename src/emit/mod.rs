@@ -95,11 +95,17 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
     let ci_file = ci::file_name(r);
     let ci_text = match r.spec.ci.provider {
         crate::model::CiProvider::Github => github::render(
-            &header(&r.inputs, "GitHub Actions workflow: lint, drift check, image build, deploy."),
+            &header(
+                &r.inputs,
+                "GitHub Actions workflow: lint, drift check, image build, deploy.",
+            ),
             r,
         ),
         crate::model::CiProvider::Gitlab => yaml_file(
-            &header(&r.inputs, "GitLab CI pipeline: lint, drift check, image build, deploy."),
+            &header(
+                &r.inputs,
+                "GitLab CI pipeline: lint, drift check, image build, deploy.",
+            ),
             &gitlab::pipeline(r),
         ),
     };

@@ -33,7 +33,13 @@ Remove the expression or control character from the value.
 fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
     let provider = cx.r.spec.ci.provider;
     let mut all = Vec::new();
-    for p in ["/ci", "/image", "/environment", "/ingress/host", "/hub/base_url"] {
+    for p in [
+        "/ci",
+        "/image",
+        "/environment",
+        "/ingress/host",
+        "/hub/base_url",
+    ] {
         if let Some(v) = cx.r.doc.pointer(p) {
             super::strings(v, p.to_string(), &mut all);
         }

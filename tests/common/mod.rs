@@ -49,7 +49,9 @@ pub fn project_with(case: Option<&Path>) -> tempfile::TempDir {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-    let Ok(patch) = std::fs::read_to_string(case.join("patch.toml")) else { return dir };
+    let Ok(patch) = std::fs::read_to_string(case.join("patch.toml")) else {
+        return dir;
+    };
     let patch: toml::Table = toml::from_str(&patch).expect("patch.toml is TOML");
     for edit in patch["edit"].as_array().expect("[[edit]] entries") {
         let file = dir.path().join(edit["file"].as_str().expect("edit.file"));
@@ -66,8 +68,14 @@ pub fn project_with(case: Option<&Path>) -> tempfile::TempDir {
         } else if let Some(tail) = edit.get("append").and_then(|v| v.as_str()) {
             text + tail
         } else {
-            let head = edit["prepend"].as_str().expect("edit.append, .replace or .prepend");
-            let at = text.lines().take_while(|l| l.starts_with('#')).map(|l| l.len() + 1).sum::<usize>();
+            let head = edit["prepend"]
+                .as_str()
+                .expect("edit.append, .replace or .prepend");
+            let at = text
+                .lines()
+                .take_while(|l| l.starts_with('#'))
+                .map(|l| l.len() + 1)
+                .sum::<usize>();
             format!("{}{head}{}", &text[..at], &text[at..])
         };
         std::fs::write(&file, text).unwrap();
