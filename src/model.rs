@@ -674,8 +674,13 @@ pub enum CiProvider {
 }
 
 /// The JSON Schema of a merged spec (what `validate` checks).
+///
+/// Draft-07, like the chart's own schema: editors (taplo) support it, and one
+/// draft means jsonschema compiles one meta-schema per process, not two.
 pub fn schema() -> serde_json::Value {
-    let schema = schemars::schema_for!(Spec);
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Spec>();
     serde_json::to_value(schema).expect("schemas serialize")
 }
 

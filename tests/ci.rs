@@ -39,7 +39,10 @@ fn hostile_project() -> tempfile::TempDir {
     edit(p.path(), "overlays/aiv.toml", |t| {
         t.replace(
             "manual = true }",
-            &format!("manual = true, kube_context = {} }}", toml_str(&format!("$CI_JOB_TOKEN ${{HOME}} {SUBST}{BREAKOUT}"))),
+            &format!(
+                "manual = true, kube_context = {} }}",
+                toml_str(&format!("$CI_JOB_TOKEN ${{HOME}} {SUBST}{BREAKOUT}"))
+            ),
         )
     });
     p
@@ -59,7 +62,9 @@ fn scripts(v: &Value, out: &mut Vec<String>) {
             for (k, x) in m {
                 match (k.as_str(), x) {
                     ("run", Value::String(s)) => out.push(s.clone()),
-                    ("script", Value::Array(lines)) => out.extend(lines.iter().filter_map(|l| l.as_str().map(str::to_string))),
+                    ("script", Value::Array(lines)) => {
+                        out.extend(lines.iter().filter_map(|l| l.as_str().map(str::to_string)))
+                    }
                     _ => scripts(x, out),
                 }
             }
@@ -79,12 +84,24 @@ fn execute(script: &str, env: &[(String, String)]) -> (Vec<Vec<String>>, bool) {
     let log = dir.path().join("calls");
     let mark = dir.path().join("pwned");
     for tool in ["helm", "kubectl"] {
-        let stub = format!("#!/bin/sh\nfor a in \"$(basename \"$0\")\" \"$@\"; do printf '%s\\036' \"$a\"; done >> '{}'\nprintf '\\n' >> '{}'\n", log.display(), log.display());
+        let stub = format!(
+            "#!/bin/sh\nfor a in \"$(basename \"$0\")\" \"$@\"; do printf '%s\\036' \"$a\"; done >> '{}'\nprintf '\\n' >> '{}'\n",
+            log.display(),
+            log.display()
+        );
         std::fs::write(bin.join(tool), stub).unwrap();
     }
-    std::fs::write(bin.join("jhubgen_pwned"), format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
+    std::fs::write(
+        bin.join("jhubgen_pwned"),
+        format!("#!/bin/sh\ntouch '{}'\n", mark.display()),
+    )
+    .unwrap();
     for f in std::fs::read_dir(&bin).unwrap().flatten() {
-        Command::new("chmod").arg("+x").arg(f.path()).status().unwrap();
+        Command::new("chmod")
+            .arg("+x")
+            .arg(f.path())
+            .status()
+            .unwrap();
     }
     let path = format!("{}:/usr/bin:/bin", bin.display());
     let out = Command::new("bash")
@@ -96,11 +113,20 @@ fn execute(script: &str, env: &[(String, String)]) -> (Vec<Vec<String>>, bool) {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "script failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let calls = std::fs::read_to_string(&log)
         .unwrap_or_default()
         .lines()
-        .map(|l| l.split('\u{1e}').filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .map(|l| {
+            l.split('\u{1e}')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .collect();
     (calls, mark.exists())
 }
@@ -109,30 +135,55 @@ fn execute(script: &str, env: &[(String, String)]) -> (Vec<Vec<String>>, bool) {
 fn hostile_values_stay_inert() {
     let p = hostile_project();
     let out = jhubgen(&["build"], p.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lab_context = format!("{SUBST}{BREAKOUT}{BACKTICK} $HOME ; rm -rf /");
     let aiv_context = format!("$CI_JOB_TOKEN ${{HOME}} {SUBST}{BREAKOUT}");
 
     // GitHub: the values are `env:` data, exactly as written, and in no script
-    let wf = yaml(&p.path().join("environments/lab/.github/workflows/jupyterhub-lab.yml"));
+    let wf = yaml(
+        &p.path()
+            .join("environments/lab/.github/workflows/jupyterhub-lab.yml"),
+    );
     assert_eq!(wf["env"]["KUBE_CONTEXT"], Value::from(lab_context.clone()));
-    assert_eq!(wf["env"]["BUILD_CONTEXT"], Value::from(format!("ctx {SUBST}")));
-    assert_eq!(wf["env"]["DOCKERFILE"], Value::from(format!("Dockerfile{BREAKOUT}")));
-    assert_eq!(wf["jobs"]["deploy"]["environment"]["name"], "lab: # not a comment");
+    assert_eq!(
+        wf["env"]["BUILD_CONTEXT"],
+        Value::from(format!("ctx {SUBST}"))
+    );
+    assert_eq!(
+        wf["env"]["DOCKERFILE"],
+        Value::from(format!("Dockerfile{BREAKOUT}"))
+    );
+    assert_eq!(
+        wf["jobs"]["deploy"]["environment"]["name"],
+        "lab: # not a comment"
+    );
     let mut runs = Vec::new();
     scripts(&wf, &mut runs);
     assert!(runs.len() >= 6);
     for r in &runs {
-        assert!(!r.contains("jhubgen_pwned") && !r.contains("rm -rf") && !r.contains("${{"), "a value reached a script: {r}");
+        assert!(
+            !r.contains("jhubgen_pwned") && !r.contains("rm -rf") && !r.contains("${{"),
+            "a value reached a script: {r}"
+        );
     }
 
     // GitLab: `$` values are not expanded by GitLab, and in no script
     let gl = yaml(&p.path().join("environments/aiv/.gitlab-ci.yml"));
-    assert_eq!(gl["variables"]["KUBE_CONTEXT"], serde_json::json!({"value": aiv_context, "expand": false}));
+    assert_eq!(
+        gl["variables"]["KUBE_CONTEXT"],
+        serde_json::json!({"value": aiv_context, "expand": false})
+    );
     let mut lines = Vec::new();
     scripts(&gl, &mut lines);
     for l in &lines {
-        assert!(!l.contains("jhubgen_pwned"), "a value reached a script: {l}");
+        assert!(
+            !l.contains("jhubgen_pwned"),
+            "a value reached a script: {l}"
+        );
     }
 
     // and when the deploy scripts run, the values arrive as single arguments and nothing runs
@@ -148,8 +199,15 @@ fn hostile_values_stay_inert() {
     env.push(("KUBECONFIG_DATA".into(), "apiVersion: v1\n".into()));
     let (calls, pwned) = execute(deploy, &env);
     assert!(!pwned, "a payload ran");
-    assert_eq!(calls[0], ["kubectl", "config", "use-context", lab_context.as_str()]);
-    assert!(calls.iter().any(|c| c[0] == "helm" && c[1] == "upgrade" && c.contains(&"jhub-lab".to_string())));
+    assert_eq!(
+        calls[0],
+        ["kubectl", "config", "use-context", lab_context.as_str()]
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|c| c[0] == "helm" && c[1] == "upgrade" && c.contains(&"jhub-lab".to_string()))
+    );
 
     let gl_script = gl["deploy"]["script"]
         .as_array()
@@ -162,28 +220,67 @@ fn hostile_values_stay_inert() {
         .as_object()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.clone(), v.get("value").unwrap_or(v).as_str().unwrap().to_string()))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.get("value").unwrap_or(v).as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let (calls, pwned) = execute(&gl_script, &env);
     assert!(!pwned, "a payload ran");
-    assert_eq!(calls[0], ["kubectl", "config", "use-context", aiv_context.as_str()]);
+    assert_eq!(
+        calls[0],
+        ["kubectl", "config", "use-context", aiv_context.as_str()]
+    );
+
+    // and the files stay valid for every CI validator
+    let st = Command::new(repo().join("tools/validators/setup.sh"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = Command::new(repo().join("target/validators-venv/bin/python"))
+        .arg(repo().join("tools/validators/ci_check.py"))
+        .arg(p.path().join("environments/lab"))
+        .arg(p.path().join("environments/aiv"))
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
 fn pre_commit_hooks_run_through_pre_commit() {
-    let st = Command::new(repo().join("tools/validators/setup.sh")).status().unwrap();
+    let st = Command::new(repo().join("tools/validators/setup.sh"))
+        .status()
+        .unwrap();
     assert!(st.success(), "tools/validators/setup.sh failed");
     let pre_commit = repo().join("target/validators-venv/bin/pre-commit");
     let p = project_with(None);
     let dir = p.path();
     let git = |args: &[&str]| {
         let o = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@jhubgen.invalid", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@jhubgen.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(dir)
             .output()
             .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     assert!(jhubgen(&["build"], dir).status.success());
     git(&["init", "-q", "-b", "main"]);
@@ -191,15 +288,53 @@ fn pre_commit_hooks_run_through_pre_commit() {
     git(&["commit", "-q", "-m", "specs"]);
     // the hooks repository: this one's hook definitions, committed in a scratch repo
     let hooks = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join(".pre-commit-hooks.yaml"), hooks.path().join(".pre-commit-hooks.yaml")).unwrap();
-    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["-c", "user.name=t", "-c", "user.email=t@jhubgen.invalid", "commit", "-q", "-m", "hooks"]] {
-        assert!(Command::new("git").args(args).current_dir(hooks.path()).status().unwrap().success());
+    std::fs::copy(
+        repo().join(".pre-commit-hooks.yaml"),
+        hooks.path().join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@jhubgen.invalid",
+            "commit",
+            "-q",
+            "-m",
+            "hooks",
+        ],
+    ] {
+        assert!(
+            Command::new("git")
+                .args(args)
+                .current_dir(hooks.path())
+                .status()
+                .unwrap()
+                .success()
+        );
     }
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_jhubgen")).parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_jhubgen"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let run = |hook: &str| {
         Command::new(&pre_commit)
-            .args(["try-repo", hooks.path().to_str().unwrap(), hook, "--all-files", "--color", "never"])
+            .args([
+                "try-repo",
+                hooks.path().to_str().unwrap(),
+                hook,
+                "--all-files",
+                "--color",
+                "never",
+            ])
             .current_dir(dir)
             .env("PATH", &path)
             .env("PRE_COMMIT_HOME", dir.join(".pre-commit-cache"))
@@ -208,15 +343,31 @@ fn pre_commit_hooks_run_through_pre_commit() {
     };
     for hook in ["jhubgen-lint", "jhubgen-check"] {
         let o = run(hook);
-        assert!(o.status.success(), "{hook}: {}", String::from_utf8_lossy(&o.stdout));
+        assert!(
+            o.status.success(),
+            "{hook}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
     }
     // a stale environment and a broken spec fail their hooks
-    edit(dir, "overlays/lab.toml", |t| t.replace("capacity = \"10Gi\"", "capacity = \"20Gi\""));
+    edit(dir, "overlays/lab.toml", |t| {
+        t.replace("capacity = \"10Gi\"", "capacity = \"20Gi\"")
+    });
     let o = run("jhubgen-check");
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("environments/lab/values.yaml"), "{}", String::from_utf8_lossy(&o.stdout));
-    edit(dir, "overlays/lab.toml", |t| t.replace("[culling]", "") + "\n[culling]\ntimeout = 30\n");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("environments/lab/values.yaml"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    edit(dir, "overlays/lab.toml", |t| {
+        t.replace("[culling]", "") + "\n[culling]\ntimeout = 30\n"
+    });
     let o = run("jhubgen-lint");
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("culling/timeout-too-short"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("culling/timeout-too-short"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }

