@@ -48,7 +48,7 @@ mod jhubgen_scale {
                 "name = \"jupyterhub-lab\"",
                 &format!("name = \"jupyterhub-{id}\""),
             );
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             t.push_str(&format!(
                 "\n[[profiles]]\nslug = \"gpu-large\"\nmemory = {{ limit = \"{}G\" }}\n",
                 64 + i % 64
