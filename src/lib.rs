@@ -50,6 +50,7 @@ pub struct Build {
 /// Compiles the named environments (all when `only` is empty).
 /// `Err` carries every diagnostic; `Ok` may carry warnings.
 pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
+    warm_up();
     let mut diags = project.diags.clone();
     let mut base: Vec<Entry> = Vec::new();
     for &id in &project.base {
@@ -103,6 +104,18 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             diags,
         })
     }
+}
+
+/// Compiling the chart's values schema is the largest fixed cost of a run
+/// (about a third of a reference build); with a second core, it is done there
+/// while this one loads, merges and checks the specs. Once per process.
+fn warm_up() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            std::thread::spawn(emit::chart::warm_up);
+        }
+    });
 }
 
 /// Two environments writing the same file (`ci.write_to_repo` of two GitLab

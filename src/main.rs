@@ -8,6 +8,12 @@ use clap::Parser;
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
+// Compiling the JSON Schemas allocates many small objects: with mimalloc a
+// reference build executes a fifth fewer instructions than with glibc's
+// malloc (callgrind: 25.5 M → 20.0 M), and runs about 15 % faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ctx = commands::Ctx { color: cli.color };

@@ -32,6 +32,12 @@ fn validator() -> &'static Validator {
     })
 }
 
+/// Parses the chart defaults and compiles the chart's schema now (see `jhubgen::build`).
+pub fn warm_up() {
+    defaults();
+    validator();
+}
+
 /// Deep-merges `src` into `dst` as Helm does: maps merge, anything else
 /// replaces, and `null` deletes the key.
 pub fn merge_values(dst: &mut Value, src: &Value) {
