@@ -166,6 +166,19 @@ impl SpecDiff {
     pub fn count(&self, c: Change) -> usize {
         self.rows.iter().filter(|r| r.change == c).count()
     }
+
+    /// `N differ, N only in A, N only in B, N same`, with `quote` around names.
+    fn summary(&self, quote: &str) -> String {
+        format!(
+            "{} setting(s) differ, {} only in {quote}{}{quote}, {} only in {quote}{}{quote}, {} the same",
+            self.count(Change::Differs),
+            self.count(Change::OnlyA),
+            self.a,
+            self.count(Change::OnlyB),
+            self.b,
+            self.count(Change::Same)
+        )
+    }
 }
 
 /// Joins two sides' leaves by key.
@@ -255,17 +268,7 @@ pub fn text(d: &SpecDiff, all: bool, color: bool) -> String {
         .max()
         .unwrap_or(0)
         .min(60);
-    let mut out = format!(
-        "{} ↔ {}: {} differ, {} only in {}, {} only in {}, {} same\n",
-        d.a,
-        d.b,
-        d.count(Change::Differs),
-        d.count(Change::OnlyA),
-        d.a,
-        d.count(Change::OnlyB),
-        d.b,
-        d.count(Change::Same)
-    );
+    let mut out = format!("{} ↔ {}: {}\n", d.a, d.b, d.summary(""));
     let nw = d.a.chars().count().max(d.b.chars().count());
     for r in rows {
         let (mark, code) = match r.change {
@@ -384,15 +387,7 @@ fn quick_cell(d: &SpecDiff, keys: &[&str], side_a: bool) -> String {
 /// section, and what stays the same.
 pub fn markdown(d: &SpecDiff, all: bool) -> String {
     let mut out = format!("## `{}` vs `{}`\n\n", d.a, d.b);
-    out.push_str(&format!(
-        "{} setting(s) differ, {} only in `{}`, {} only in `{}`, {} the same.\n\n",
-        d.count(Change::Differs),
-        d.count(Change::OnlyA),
-        d.a,
-        d.count(Change::OnlyB),
-        d.b,
-        d.count(Change::Same)
-    ));
+    out.push_str(&format!("{}.\n\n", d.summary("`")));
     out.push_str(&format!(
         "### Quick reference\n\n| Aspect | {} | {} |\n|--------|----|----|\n",
         d.a, d.b

@@ -235,53 +235,22 @@ fn hostile_values_stay_inert() {
     );
 
     // and the files stay valid for every CI validator
-    let st = Command::new(repo().join("tools/validators/setup.sh"))
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = Command::new(repo().join("target/validators-venv/bin/python"))
-        .arg(repo().join("tools/validators/ci_check.py"))
-        .arg(p.path().join("environments/lab"))
-        .arg(p.path().join("environments/aiv"))
-        .current_dir(repo())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    common::run_validator(
+        "ci_check.py",
+        &[
+            p.path().join("environments/lab"),
+            p.path().join("environments/aiv"),
+        ],
     );
 }
 
 #[test]
 fn pre_commit_hooks_run_through_pre_commit() {
-    let st = Command::new(repo().join("tools/validators/setup.sh"))
-        .status()
-        .unwrap();
-    assert!(st.success(), "tools/validators/setup.sh failed");
+    common::validators_setup();
     let pre_commit = repo().join("target/validators-venv/bin/pre-commit");
     let p = project_with(None);
     let dir = p.path();
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@jhubgen.invalid",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let git = |args: &[&str]| common::git(dir, args);
     assert!(jhubgen(&["build"], dir).status.success());
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);

@@ -84,26 +84,7 @@ fn rendered_diff() {
     assert_eq!(v["rendered"]["summary"]["changed"], 5);
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .args([
-            "-c",
-            "user.name=jhubgen tests",
-            "-c",
-            "user.email=tests@jhubgen.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-}
+use common::git;
 
 #[test]
 fn change_review_against_a_revision() {

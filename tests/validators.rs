@@ -8,57 +8,17 @@ mod common;
 
 use common::{jhubgen, project_with, repo};
 use std::process::Command;
-use std::sync::Once;
 
 fn setup() {
-    static SETUP: Once = Once::new();
-    SETUP.call_once(|| {
-        let st = Command::new(repo().join("tools/validators/setup.sh"))
-            .status()
-            .expect("run tools/validators/setup.sh");
-        assert!(
-            st.success(),
-            "tools/validators/setup.sh failed: the validators could not be installed"
-        );
-    });
+    common::validators_setup();
 }
 
 fn run_validators(dirs: &[std::path::PathBuf]) -> String {
-    setup();
-    let python = repo().join("target/validators-venv/bin/python");
-    let out = Command::new(python)
-        .arg(repo().join("tools/validators/run.py"))
-        .args(dirs)
-        .current_dir(repo())
-        .output()
-        .expect("run the validators");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "validators failed:\n{text}");
-    text
+    common::run_validator("run.py", dirs)
 }
 
-/// Runs the CI-file validators (actionlint, zizmor, check-jsonschema, yamllint,
-/// shellcheck and the pipeline rules) on environment folders.
-pub fn run_ci_validators(dirs: &[std::path::PathBuf]) -> String {
-    setup();
-    let python = repo().join("target/validators-venv/bin/python");
-    let out = Command::new(python)
-        .arg(repo().join("tools/validators/ci_check.py"))
-        .args(dirs)
-        .current_dir(repo())
-        .output()
-        .expect("run the CI validators");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "CI validators failed:\n{text}");
-    text
+fn run_ci_validators(dirs: &[std::path::PathBuf]) -> String {
+    common::run_validator("ci_check.py", dirs)
 }
 
 fn assert_all_checks_ran(text: &str, envs: &[&str]) {

@@ -44,12 +44,15 @@ pub fn pipeline(r: &Resolved) -> Value {
     for cv in values(r) {
         variables.insert(cv.name.into(), gitlab_variable(&cv.value));
     }
-    let install = match ci.jhubgen {
-        JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
-        JhubgenInstall::CratesIo { .. } => {
-            "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\""
-        }
-    };
+    let install = [
+        match ci.jhubgen {
+            JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
+            JhubgenInstall::CratesIo { .. } => {
+                "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\""
+            }
+        },
+        "export PATH=\"$CARGO_HOME/bin:$HOME/.cargo/bin:$PATH\"",
+    ];
     let mut mr_or_branch = vec![
         json!({"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""}),
         json!({"if": "$CI_PIPELINE_SOURCE == \"schedule\""}),
@@ -68,8 +71,8 @@ pub fn pipeline(r: &Resolved) -> Value {
                 "stage": "validate",
                 "image": ci.gitlab_images.rust,
                 "script": [
-                    install,
-                    "export PATH=\"$CARGO_HOME/bin:$HOME/.cargo/bin:$PATH\"",
+                    install[0],
+                    install[1],
                     "jhubgen lint \"$JHUBGEN_ENV\" --format gitlab > gl-code-quality-report.json",
                     "jhubgen build --check",
                 ],
@@ -89,8 +92,8 @@ pub fn pipeline(r: &Resolved) -> Value {
                 "stage": "validate",
                 "image": ci.gitlab_images.rust,
                 "script": [
-                    install,
-                    "export PATH=\"$CARGO_HOME/bin:$HOME/.cargo/bin:$PATH\"",
+                    install[0],
+                    install[1],
                     "git fetch --depth=1 origin \"$CI_MERGE_REQUEST_TARGET_BRANCH_NAME\"",
                     "jhubgen diff \"$JHUBGEN_ENV\" --against FETCH_HEAD --format markdown > jhubgen-diff.md",
                 ],

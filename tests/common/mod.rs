@@ -118,3 +118,58 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Runs git in `dir` with a fixed identity; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=jhubgen tests",
+            "-c",
+            "user.email=tests@jhubgen.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Installs the pinned Python validators (`tools/validators/setup.sh`, idempotent).
+pub fn validators_setup() {
+    static SETUP: std::sync::Once = std::sync::Once::new();
+    SETUP.call_once(|| {
+        let st = Command::new(repo().join("tools/validators/setup.sh"))
+            .status()
+            .expect("run tools/validators/setup.sh");
+        assert!(
+            st.success(),
+            "tools/validators/setup.sh failed: the validators could not be installed"
+        );
+    });
+}
+
+/// Runs a validator script of `tools/validators/` with the venv's Python on
+/// `dirs`; panics with its report unless it passes, else returns the report.
+pub fn run_validator(script: &str, dirs: &[PathBuf]) -> String {
+    validators_setup();
+    let out = Command::new(repo().join("target/validators-venv/bin/python"))
+        .arg(repo().join("tools/validators").join(script))
+        .args(dirs)
+        .current_dir(repo())
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script} failed:\n{text}");
+    text
+}
