@@ -5,7 +5,6 @@ mod common;
 
 use common::{jhubgen, project_with, repo};
 use std::path::Path;
-use std::process::Command;
 
 fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
     let out = jhubgen(args, cwd);
