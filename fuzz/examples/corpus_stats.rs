@@ -7,6 +7,8 @@
 //! cargo run --release --example corpus_stats -- overlay corpus/overlay
 //! cargo run --release --example corpus_stats -- pipeline corpus/pipeline
 //! ```
+//!
+//! With `VERBOSE=1` it also prints every input's diagnostics.
 
 use jhubgen::diag::Diag;
 use jhubgen::project::Project;
@@ -65,6 +67,10 @@ fn main() {
                 d
             }
         };
+        if std::env::var_os("VERBOSE").is_some() {
+            println!("== {}", path.display());
+            print!("{}", jhubgen::diag::human::render(&diags, &p.sources, false));
+        }
         let mut seen: Vec<&'static str> = diags.iter().map(|d| d.code).collect();
         seen.sort();
         seen.dedup();
