@@ -16,7 +16,8 @@ done
 
 cargo build --release --locked --quiet --bin jhubgen --example scale
 bin="$PWD/target/release/jhubgen"
-work="$(mktemp -d)"
+# under target/: on some machines /tmp is a much slower file system
+work="$(mktemp -d -p "$PWD/target" bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 for n in 10 100 1000; do target/release/examples/scale "$n" "$work/n$n"; done
 target/release/examples/scale 1000 "$work/err1000" --error

@@ -69,7 +69,10 @@ fn main() {
         };
         if std::env::var_os("VERBOSE").is_some() {
             println!("== {}", path.display());
-            print!("{}", jhubgen::diag::human::render(&diags, &p.sources, false));
+            print!(
+                "{}",
+                jhubgen::diag::human::render(&diags, &p.sources, false)
+            );
         }
         let mut seen: Vec<&'static str> = diags.iter().map(|d| d.code).collect();
         seen.sort();
