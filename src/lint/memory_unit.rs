@@ -28,9 +28,18 @@ pub fn valid(s: &str) -> bool {
     let Some(num) = s.strip_suffix(['K', 'M', 'G', 'T']) else {
         return false;
     };
+    let mult = match s.as_bytes()[s.len() - 1] {
+        b'K' => 1024f64,
+        b'M' => 1024f64.powi(2),
+        b'G' => 1024f64.powi(3),
+        _ => 1024f64.powi(4),
+    };
+    // JupyterHub converts to an integer count of bytes: `1e308G` overflows there
     !num.is_empty()
-        && num.parse::<f64>().is_ok_and(|n| n.is_finite() && n >= 0.0)
         && !num.starts_with(['+', '-'])
+        && num
+            .parse::<f64>()
+            .is_ok_and(|n| n >= 0.0 && (n * mult).is_finite() && n * mult < 9.2e18)
 }
 
 /// Bytes of a valid byte specification.
@@ -106,6 +115,8 @@ mod tests {
     fn byte_specifications() {
         assert!(valid("4G") && valid("1.5G") && valid("512M"));
         assert!(!valid("4Gi") && !valid("4") && !valid("G") && !valid("-1G") && !valid("4GB"));
+        // found by hand while fuzzing: finite before the unit, infinite after
+        assert!(!valid("1e308G") && !valid("infK") && !valid("NaNK"));
         assert_eq!(bytes("1K"), Some(1024.0));
         assert_eq!(suggestion("32Gi").as_deref(), Some("32G"));
         assert_eq!(suggestion("32GB").as_deref(), Some("32G"));
