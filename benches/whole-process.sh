@@ -27,12 +27,14 @@ hyperfine --style basic --warmup 10 --runs "$runs" --export-json "$work/ref.json
     -n "jhubgen build --check (2 envs)" "$bin build --check" \
     -n "jhubgen lint (2 envs)" "$bin lint" \
     -n "kubectl kustomize (lab + aiv)" "sh -c '$kustomize > /dev/null 2>&1'" >&2
-hyperfine --style basic --warmup 3 --runs "$(( runs / 5 > 10 ? runs / 5 : 10 ))" --export-json "$work/scale.json" \
+# -i: `build --check` on a fresh tree and the lint with an error exit 1 by design
+hyperfine --style basic --warmup 3 -i --runs "$(( runs / 5 > 10 ? runs / 5 : 10 ))" --export-json "$work/scale.json" \
     -n "lint, 10 envs" "$bin lint --root $work/n10" \
     -n "lint, 100 envs" "$bin lint --root $work/n100" \
     -n "lint, 1000 envs" "$bin lint --root $work/n1000" \
-    -n "build (writes), 1000 envs" --prepare "rm -rf $work/n1000/environments" "$bin build --root $work/n1000" \
-    -n "lint, 1000 envs, one with an error" -i "$bin lint --root $work/err1000" >&2
+    -n "build --check (4000 files compared), 1000 envs" "$bin build --check --root $work/n1000" \
+    -n "build (writes 4000 files), 1000 envs" --prepare "rm -rf $work/n1000/environments; sync" "$bin build --root $work/n1000" \
+    -n "lint, 1000 envs, one with an error" "$bin lint --root $work/err1000" >&2
 
 # the bad environment is reported, and nothing is written
 if "$bin" build --root "$work/err1000" 2>"$work/err.txt"; then echo "the error was not reported" >&2; exit 1; fi
