@@ -18,36 +18,12 @@ cases="tools/validators/ci_selftest"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-passed=0
-failed=0
-pass() { echo "pass  $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; failed=$((failed + 1)); }
-
-# ci_check.py's output for one case folder (its ci-files line names the
-# folder itself, the others a file in it).
-show() {
-    awk -v dir="$1" '$3 == dir || index($3, dir "/") == 1 { on = 1; print; next } /^[^ ]/ { on = 0 } on' "$2"
-}
-
-# Checks that failed for one case folder, sorted, comma-joined.
-failed_checks() {
-    awk -v dir="$1" '$1 == "FAIL" && ($3 == dir || index($3, dir "/") == 1) { print $2 }' "$2" | sort -u | paste -sd, -
-}
-
-# Checks that ran (ok or FAIL) for one case folder, counted.
-ran_checks() {
-    awk -v dir="$1" '($1 == "ok" || $1 == "FAIL") && ($3 == dir || index($3, dir "/") == 1)' "$2" | wc -l
-}
+# shellcheck source-path=SCRIPTDIR source=selftest_lib.sh
+source "$here/selftest_lib.sh"
 
 # The good cases must exit 0 with no FAIL line, and every check must have run.
 good_dirs=("$cases"/good*)
-rc=0
-"$python" tools/validators/ci_check.py "${good_dirs[@]}" >"$out/good.txt" || rc=$?
-if [[ $rc -eq 0 ]]; then
-    pass "ci_check.py exits 0 on the good cases"
-else
-    fail "ci_check.py exited $rc on the good cases, expected 0"
-fi
+run_expecting 0 "$out/good.txt" ci_check.py "$python" tools/validators/ci_check.py "${good_dirs[@]}"
 for dir in "${good_dirs[@]}"; do
     got="$(failed_checks "$dir" "$out/good.txt")"
     n="$(ran_checks "$dir" "$out/good.txt")"
@@ -63,29 +39,8 @@ done
 
 # All bad cases in one run (one start of each tool); it must exit 1.
 bad_dirs=("$cases"/bad-*)
-rc=0
-"$python" tools/validators/ci_check.py "${bad_dirs[@]}" >"$out/bad.txt" || rc=$?
-if [[ $rc -eq 1 ]]; then
-    pass "ci_check.py exits 1 on the bad cases"
-else
-    fail "ci_check.py exited $rc on the bad cases, expected 1"
-fi
-
-for dir in "${bad_dirs[@]}"; do
-    name="$(basename "$dir")"
-    if [[ ! -f "$dir/README" ]]; then
-        fail "$name: no README saying which check must fail"
-        continue
-    fi
-    want="$(head -n1 "$dir/README" | cut -d: -f1 | tr ',' '\n' | tr -d ' ' | sort -u | paste -sd, -)"
-    got="$(failed_checks "$dir" "$out/bad.txt")"
-    if [[ "$got" == "$want" ]]; then
-        pass "$name (fails $got)"
-    else
-        fail "$name: expected to fail [$want], failed [${got:-none}]"
-        show "$dir" "$out/bad.txt"
-    fi
-done
+run_expecting 1 "$out/bad.txt" ci_check.py "$python" tools/validators/ci_check.py "${bad_dirs[@]}"
+check_bad_cases "$out/bad.txt" "${bad_dirs[@]}"
 
 # A tool that cannot run is a FAIL, never a skip. (1) A copy of the venv
 # (symlinks) without zizmor: the zizmor check must fail, and only it.

@@ -17,30 +17,12 @@ cases="tools/validators/selftest"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-passed=0
-failed=0
-pass() { echo "pass  $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; failed=$((failed + 1)); }
-
-# run.py's output for one case folder.
-show() {
-    awk -v dir="$1/" 'index($3, dir) == 1 { on = 1; print; next } /^[^ ]/ { on = 0 } on' "$2"
-}
-
-# Checks that failed for one case folder, sorted, comma-joined.
-failed_checks() {
-    awk -v dir="$1/" '$1 == "FAIL" && index($3, dir) == 1 { print $2 }' "$2" | sort -u | paste -sd, -
-}
+# shellcheck source-path=SCRIPTDIR source=selftest_lib.sh
+source "$here/selftest_lib.sh"
 
 # The good cases must exit 0 with no FAIL line.
 good_dirs=("$cases"/good*)
-rc=0
-"$python" tools/validators/run.py "${good_dirs[@]}" >"$out/good.txt" || rc=$?
-if [[ $rc -eq 0 ]]; then
-    pass "run.py exits 0 on the good cases"
-else
-    fail "run.py exited $rc on the good cases, expected 0"
-fi
+run_expecting 0 "$out/good.txt" run.py "$python" tools/validators/run.py "${good_dirs[@]}"
 for dir in "${good_dirs[@]}"; do
     got="$(failed_checks "$dir" "$out/good.txt")"
     if [[ -z "$got" ]]; then
@@ -53,29 +35,8 @@ done
 
 # All bad cases in one run (one interpreter start); it must exit 1.
 bad_dirs=("$cases"/bad-*)
-rc=0
-"$python" tools/validators/run.py "${bad_dirs[@]}" >"$out/bad.txt" || rc=$?
-if [[ $rc -eq 1 ]]; then
-    pass "run.py exits 1 on the bad cases"
-else
-    fail "run.py exited $rc on the bad cases, expected 1"
-fi
-
-for dir in "${bad_dirs[@]}"; do
-    name="$(basename "$dir")"
-    if [[ ! -f "$dir/README" ]]; then
-        fail "$name: no README saying which check must fail"
-        continue
-    fi
-    want="$(head -n1 "$dir/README" | cut -d: -f1 | tr ',' '\n' | tr -d ' ' | sort -u | paste -sd, -)"
-    got="$(failed_checks "$dir" "$out/bad.txt")"
-    if [[ "$got" == "$want" ]]; then
-        pass "$name (fails $got)"
-    else
-        fail "$name: expected to fail [$want], failed [${got:-none}]"
-        show "$dir" "$out/bad.txt"
-    fi
-done
+run_expecting 1 "$out/bad.txt" run.py "$python" tools/validators/run.py "${bad_dirs[@]}"
+check_bad_cases "$out/bad.txt" "${bad_dirs[@]}"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
