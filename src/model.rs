@@ -28,6 +28,13 @@ pub struct Spec {
     pub storage: Storage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Scheduling>,
+    /// What the cluster is and has: facts jhubgen cannot see, which the
+    /// emitters follow and the rules check profiles, CI and security against.
+    #[serde(default)]
+    pub cluster: Cluster,
+    /// What user servers may reach on the network.
+    #[serde(default)]
+    pub network: Network,
     #[schemars(length(min = 1))]
     pub profiles: Vec<Profile>,
     pub culling: Culling,
@@ -71,6 +78,121 @@ pub enum Purpose {
     Staging,
     Lab,
     Test,
+}
+
+/// Facts about the cluster. Each is optional: a rule that needs an unknown
+/// fact does not guess, and `jhubgen checklist` lists what is left to confirm.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// `on-prem` (no cloud metadata server; internal services on private
+    /// addresses) or `cloud`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Who can reach the Kubernetes API server: `public` (hosted CI runners
+    /// can), or `private` (behind NAT or a corporate firewall: deploys must
+    /// run on a runner inside the network).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiAccess>,
+    /// The Pod Security Admission level the namespace *enforces*
+    /// (`pod-security.kubernetes.io/enforce`): `privileged`, `baseline` or `restricted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_security: Option<PodSecurity>,
+    /// The GPU nodes.
+    #[serde(default)]
+    pub gpu: GpuNodes,
+}
+
+/// Where the cluster runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Location {
+    OnPrem,
+    Cloud,
+}
+
+/// Who can reach the API server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApiAccess {
+    Public,
+    Private,
+}
+
+/// A Pod Security Standard level, in increasing strictness.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PodSecurity {
+    Privileged,
+    Baseline,
+    Restricted,
+}
+
+impl PodSecurity {
+    pub fn name(self) -> &'static str {
+        match self {
+            PodSecurity::Privileged => "privileged",
+            PodSecurity::Baseline => "baseline",
+            PodSecurity::Restricted => "restricted",
+        }
+    }
+}
+
+/// The cluster's GPU nodes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GpuNodes {
+    /// NVIDIA GPUs on the largest GPU node: no profile can ask for more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 64))]
+    pub per_node: Option<u32>,
+    /// Does the NVIDIA GPU Operator (or GPU Feature Discovery) run? Only then
+    /// do GPU nodes carry `nvidia.com/gpu.present = "true"` and the other
+    /// `nvidia.com/…` labels profiles select on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<bool>,
+    /// Other labels the GPU nodes carry (set by hand or by another tool).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_labels: BTreeMap<String, String>,
+}
+
+impl GpuNodes {
+    /// Is anything known about which labels GPU nodes carry?
+    pub fn labels_known(&self) -> bool {
+        self.operator.is_some() || !self.node_labels.is_empty()
+    }
+}
+
+/// Egress of user servers. The chart's NetworkPolicy lets them reach the
+/// internet and DNS, but no private address (10/8, 172.16/12, 192.168/16):
+/// on-prem, that is where the package mirrors, Git and object storage are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Let user servers reach every private address (the chart's
+    /// `egressAllowRules.privateIPs`). Default: `true` for `production` and
+    /// `staging` environments of an `on-prem` cluster, else `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_egress: Option<bool>,
+    /// Private networks user servers may reach, when not all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<EgressRule>,
+}
+
+/// One allowed destination.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EgressRule {
+    /// An IPv4 network in CIDR notation (`10.20.0.0/16`).
+    #[schemars(regex(
+        pattern = r"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"
+    ))]
+    pub cidr: String,
+    /// TCP ports; empty means every port.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<u16>,
 }
 
 /// Hub settings.
@@ -226,16 +348,25 @@ pub struct GitHubAuth {
 pub struct AzureAdAuth {
     /// Tenant id: a GUID, or a reference to a Secret key (read as `AAD_TENANT_ID`).
     pub tenant_id: Reference,
-    /// Groups (from the id token's `groups` claim) whose members may log in.
+    /// Groups whose members may log in, as the claim at `groups_key` carries them:
+    /// object ids for `user.groups` (Entra ID's `groups` claim), app role values
+    /// for `user.roles` (the `roles` claim).
     #[serde(default)]
     pub allowed_groups: Vec<String>,
     /// Groups whose members are admins.
     #[serde(default)]
     pub admin_groups: Vec<String>,
-    /// Claim that becomes the username; the default `name` is a display name, not unique.
+    /// Claim that becomes the username. `oid` (the default): the user's object
+    /// id, present for every user (guests included) and never changed by a
+    /// rename. `upn` is readable, but guests have none and it changes when a
+    /// user is renamed (a new JupyterHub user with an empty home).
+    /// OAuthenticator's own default `name` is a display name, not unique.
     #[serde(default = "default_username_claim")]
     pub username_claim: String,
-    /// Where groups are read from in the auth state.
+    /// Where groups are read from in the auth state: `user.groups` (the id token's
+    /// `groups` claim: group object ids, and only when the app registration emits
+    /// it, with an overage claim instead past 200 groups) or `user.roles` (the
+    /// `roles` claim: the app roles assigned to the user or their groups).
     #[serde(default = "default_groups_key")]
     pub groups_key: String,
     /// OAuth scopes.
@@ -244,7 +375,7 @@ pub struct AzureAdAuth {
 }
 
 fn default_username_claim() -> String {
-    "upn".to_string()
+    "oid".to_string()
 }
 
 fn default_groups_key() -> String {
@@ -308,13 +439,20 @@ pub enum PullPolicy {
 pub struct Storage {
     /// StorageClass of the users' PVCs (and of the hub database PVC).
     pub class: String,
-    /// Size of each user's volume, as a Kubernetes quantity (`10Gi`).
+    /// Size of each user's volume, as a Kubernetes quantity (`10Gi`). Not every
+    /// provisioner enforces it: `local-path` volumes are host directories that
+    /// can fill the node's disk whatever the request says.
     #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"))]
     pub capacity: String,
     #[serde(default = "default_access_modes")]
     pub access_modes: Vec<AccessMode>,
     #[serde(default = "default_home")]
     pub home_mount_path: String,
+    /// Delete a user's volume (their home directory) when the user is deleted
+    /// in the admin panel (KubeSpawner's `delete_pvc`). Default: `false` in
+    /// `production` and `staging`, KubeSpawner's `true` elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_with_user: Option<bool>,
 }
 
 fn default_access_modes() -> Vec<AccessMode> {
@@ -362,11 +500,14 @@ pub struct Profile {
     pub cpu: Option<Cpu>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Memory>,
-    /// NVIDIA GPUs per user server; becomes the `nvidia.com/gpu` limit.
+    /// NVIDIA GPUs per user server; becomes the `nvidia.com/gpu` limit. At most
+    /// `cluster.gpu.per_node`, or the server never schedules.
     #[serde(default)]
     #[schemars(range(max = 64))]
     pub gpus: u32,
     /// The complete node selector of this profile (replaces `scheduling.node_selector`).
+    /// `nvidia.com/gpu.present` exists only where the NVIDIA GPU Operator (or GPU
+    /// Feature Discovery) labels nodes: say so with `cluster.gpu.operator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<BTreeMap<String, String>>,
     /// Tolerations added to the chart's and `scheduling` tolerations for this profile.
@@ -486,10 +627,15 @@ pub struct Monitoring {
     /// `none`: make the metrics public (they are then readable through the ingress too).
     #[serde(default)]
     pub scrape_auth: ScrapeAuth,
-    /// Namespace Prometheus runs in, let through the hub's NetworkPolicy. Without it,
-    /// label the Prometheus pods `hub.jupyter.org/network-access-hub: "true"`.
+    /// Namespace Prometheus runs in, let through the hub's NetworkPolicy to the
+    /// hub's metrics port (the chart admits no other namespace).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prometheus_namespace: Option<String>,
+    /// Labels of the Prometheus pods (prometheus-operator labels its pods
+    /// `app.kubernetes.io/name = "prometheus"`). With `prometheus_namespace`,
+    /// both must match; alone, they match in every namespace.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prometheus_pod_labels: BTreeMap<String, String>,
 }
 
 fn default_interval() -> String {
@@ -619,6 +765,32 @@ pub struct Deploy {
     /// The chart repository.
     #[serde(default = "default_chart_repo")]
     pub chart_repo: String,
+    /// Runner labels of the deploy job (GitHub `runs-on`, GitLab `tags`), when it must
+    /// run elsewhere than the other jobs: on a `private` cluster, a self-hosted runner
+    /// inside its network (`["self-hosted", "lab"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runner: Vec<String>,
+    /// The notebook image tag a deploy rolls out: `commit` (the default when
+    /// `ci.image_build` is set) is the immutable tag the pipeline built for the
+    /// deployed commit, so every deploy pulls what it built; `spec` is
+    /// `image.tag` as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_tag: Option<DeployImageTag>,
+}
+
+/// Which image tag a deploy rolls out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeployImageTag {
+    Commit,
+    Spec,
+}
+
+impl Ci {
+    /// Does the deploy roll out the image the pipeline built for the commit?
+    pub fn deploys_commit_image(&self) -> bool {
+        self.image_build.is_some() && self.deploy.image_tag != Some(DeployImageTag::Spec)
+    }
 }
 
 fn default_timeout() -> String {

@@ -44,6 +44,15 @@ impl Resolved {
         )
     }
 
+    /// Does KubeSpawner delete a user's volume with the user (`delete_pvc`)?
+    pub fn delete_pvc(&self) -> bool {
+        use crate::model::Purpose;
+        self.spec.storage.delete_with_user.unwrap_or(!matches!(
+            self.spec.environment.purpose,
+            Purpose::Production | Purpose::Staging
+        ))
+    }
+
     /// The hub's base URL without its trailing slash (`""` for `/`).
     pub fn base_path(&self) -> &str {
         self.spec.hub.base_url.trim_end_matches('/')

@@ -126,6 +126,27 @@ pub fn values(r: &Resolved) -> Vec<CiValue> {
     out
 }
 
+/// The `helm upgrade` line of every deploy. With `commit_image`, the
+/// notebook image is the one the pipeline built for this commit (`tag_var`,
+/// a CI variable holding the commit SHA): an immutable tag, so every node
+/// pulls it, whatever `pullPolicy` says, and every deploy changes the pods.
+pub fn helm_upgrade(commit_image: bool, tag_var: &str) -> String {
+    let mut line = String::from(
+        "helm upgrade --cleanup-on-fail --install \"$RELEASE\" jupyterhub/jupyterhub --namespace \"$NAMESPACE\" --create-namespace --version \"$CHART_VERSION\" --values \"$VALUES_FILE\"",
+    );
+    if commit_image {
+        line.push_str(&format!(" --set-string \"singleuser.image.tag={tag_var}\""));
+    }
+    line.push_str(" --timeout \"$HELM_TIMEOUT\" --wait");
+    line
+}
+
+/// A self-hosted deploy runner must bring helm and kubectl.
+pub const TOOLS_CHECK: &str = r#"for tool in helm kubectl; do
+  command -v "$tool" >/dev/null || { echo "::error::$tool is not installed on this runner"; exit 1; }
+done
+"#;
+
 /// Why a value cannot be made inert in a CI file of `provider`, if it cannot.
 pub fn unsafe_reason(value: &str, provider: CiProvider) -> Option<&'static str> {
     if value.chars().any(char::is_control) {

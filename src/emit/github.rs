@@ -120,24 +120,38 @@ pub fn workflow(r: &Resolved) -> Value {
         needs.push("build");
     }
     let kube = format!("${{{{ secrets.{} }}}}", ci.deploy.kubeconfig_variable);
+    let mut deploy_env = Map::new();
+    deploy_env.insert("KUBECONFIG_DATA".into(), json!(kube));
+    if ci.deploys_commit_image() {
+        deploy_env.insert("IMAGE_TAG".into(), json!("${{ github.sha }}"));
+    }
+    let mut steps = vec![checkout(false)];
+    let deploy_runner = if ci.deploy.runner.is_empty() {
+        json!(runner)
+    } else {
+        // a self-hosted runner brings its own tools: say so before helm is missing
+        steps.push(json!({
+            "name": "Check the runner's tools",
+            "run": super::ci::TOOLS_CHECK,
+        }));
+        json!(ci.deploy.runner)
+    };
+    steps.push(json!({
+        "name": "Deploy the chart, the Ingress and the ServiceMonitor",
+        "env": deploy_env,
+        "run": deploy_script(ci.deploys_commit_image()),
+    }));
     jobs.insert(
         "deploy".into(),
         json!({
             "name": "Deploy",
             "needs": needs,
             "if": deploy_if,
-            "runs-on": runner,
+            "runs-on": deploy_runner,
             "permissions": {"contents": "read"},
             "environment": {"name": ci.deploy.environment, "url": format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url)},
             "concurrency": {"group": format!("deploy-{}", r.env), "cancel-in-progress": false},
-            "steps": [
-                checkout(false),
-                {
-                    "name": "Deploy the chart, the Ingress and the ServiceMonitor",
-                    "env": {"KUBECONFIG_DATA": kube},
-                    "run": DEPLOY_SCRIPT,
-                },
-            ],
+            "steps": steps,
         }),
     );
     let branches = json!(ci.deploy_branches);
@@ -155,17 +169,26 @@ pub fn workflow(r: &Resolved) -> Value {
 }
 
 /// The deploy script: kubeconfig from the secret into a private file, then helm and kubectl.
-pub const DEPLOY_SCRIPT: &str = r#"umask 077
+pub fn deploy_script(commit_image: bool) -> String {
+    let mut script = String::from(
+        r#"umask 077
 KUBECONFIG="$(mktemp)"
 export KUBECONFIG
 trap 'rm -f "$KUBECONFIG"' EXIT
 printf '%s' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 if [ -n "${KUBE_CONTEXT:-}" ]; then kubectl config use-context "$KUBE_CONTEXT"; fi
 helm repo add jupyterhub "$CHART_REPO" --force-update
-helm upgrade --cleanup-on-fail --install "$RELEASE" jupyterhub/jupyterhub --namespace "$NAMESPACE" --create-namespace --version "$CHART_VERSION" --values "$VALUES_FILE" --timeout "$HELM_TIMEOUT" --wait
+"#,
+    );
+    script.push_str(&super::ci::helm_upgrade(commit_image, "$IMAGE_TAG"));
+    script.push_str(
+        r#"
 kubectl apply --namespace "$NAMESPACE" --filename "$INGRESS_FILE"
 if [ -n "${SERVICEMONITOR_FILE:-}" ]; then kubectl apply --namespace "$NAMESPACE" --filename "$SERVICEMONITOR_FILE"; fi
-"#;
+"#,
+    );
+    script
+}
 
 /// The workflow file's text: the YAML, with the pinned action's release as a comment.
 pub fn render(header: &str, r: &Resolved) -> String {

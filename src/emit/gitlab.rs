@@ -38,6 +38,15 @@ fn with_tags(mut job: Value, r: &Resolved) -> Value {
     job
 }
 
+/// The deploy job runs on `ci.deploy.runner`'s tags when given.
+fn with_deploy_tags(job: Value, r: &Resolved) -> Value {
+    let mut job = with_tags(job, r);
+    if !r.spec.ci.deploy.runner.is_empty() {
+        job["tags"] = json!(r.spec.ci.deploy.runner);
+    }
+    job
+}
+
 pub fn pipeline(r: &Resolved) -> Value {
     let ci = &r.spec.ci;
     let mut variables = Map::new();
@@ -141,9 +150,10 @@ pub fn pipeline(r: &Resolved) -> Value {
     } else {
         None
     };
+    let upgrade = super::ci::helm_upgrade(ci.deploys_commit_image(), "$CI_COMMIT_SHA");
     doc.insert(
         "deploy".into(),
-        with_tags(
+        with_deploy_tags(
             json!({
                 "stage": "deploy",
                 "image": ci.gitlab_images.deploy,
@@ -157,7 +167,7 @@ pub fn pipeline(r: &Resolved) -> Value {
                 "script": [
                     "if [ -n \"${KUBE_CONTEXT:-}\" ]; then kubectl config use-context \"$KUBE_CONTEXT\"; fi",
                     "helm repo add jupyterhub \"$CHART_REPO\" --force-update",
-                    "helm upgrade --cleanup-on-fail --install \"$RELEASE\" jupyterhub/jupyterhub --namespace \"$NAMESPACE\" --create-namespace --version \"$CHART_VERSION\" --values \"$VALUES_FILE\" --timeout \"$HELM_TIMEOUT\" --wait",
+                    upgrade,
                     "kubectl apply --namespace \"$NAMESPACE\" --filename \"$INGRESS_FILE\"",
                     "if [ -n \"${SERVICEMONITOR_FILE:-}\" ]; then kubectl apply --namespace \"$NAMESPACE\" --filename \"$SERVICEMONITOR_FILE\"; fi",
                 ],

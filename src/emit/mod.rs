@@ -53,24 +53,33 @@ pub fn yaml_file(header: &str, value: &impl Serialize) -> String {
     out
 }
 
+/// What the values file is, and — when the pipeline deploys the image it
+/// built for the commit — that the image tag in it is replaced at deploy time.
+fn values_what(r: &Resolved) -> String {
+    let e = &r.spec.environment;
+    let mut what = format!(
+        "Helm values for jupyterhub/jupyterhub {} (release `{}`, namespace `{}`).",
+        e.chart_version, e.release, e.namespace
+    );
+    if r.spec.ci.deploys_commit_image() {
+        what.push_str(&format!(
+            "\n# The {} pipeline deploys singleuser.image.tag = the deployed commit's SHA (the image it\n# built for that commit); the tag below is `image.tag`, which it also pushes.",
+            match r.spec.ci.provider {
+                crate::model::CiProvider::Github => "GitHub Actions",
+                crate::model::CiProvider::Gitlab => "GitLab CI",
+            },
+        ));
+    }
+    what
+}
+
 /// Every output of one environment, under `environments/<env>/`.
 pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
     let dir = format!("environments/{}", r.env);
     let mut outs = vec![
         Output {
             path: format!("{dir}/values.yaml"),
-            contents: yaml_file(
-                &header(
-                    &r.inputs,
-                    &format!(
-                        "Helm values for jupyterhub/jupyterhub {} (release `{}`, namespace `{}`).",
-                        r.spec.environment.chart_version,
-                        r.spec.environment.release,
-                        r.spec.environment.namespace
-                    ),
-                ),
-                values,
-            ),
+            contents: yaml_file(&header(&r.inputs, &values_what(r)), values),
         },
         Output {
             path: format!("{dir}/ingress.yaml"),

@@ -11,7 +11,9 @@
 //! The spec's `[values]` table is deep-merged last.
 
 use super::chart;
-use crate::model::{AuthProvider, Profile, Reference, ScrapeAuth, Spec, Toleration};
+use crate::model::{
+    AuthProvider, Location, PodSecurity, Profile, Purpose, Reference, ScrapeAuth, Spec, Toleration,
+};
 use crate::resolve::Resolved;
 use serde_json::{Map, Value, json};
 
@@ -87,10 +89,11 @@ fn hub(r: &Resolved) -> Value {
             if !gh.organizations.is_empty() {
                 c.insert("allowed_organizations".into(), json!(gh.organizations));
             }
+            // Without `read:org` GitHub answers membership questions only for
+            // *public* members, so private members of an allowed organisation
+            // are refused (OAuthenticator's `allowed_organizations` help).
             let mut scope = gh.scope.clone();
-            if gh.organizations.iter().any(|o| o.contains(':'))
-                && !scope.iter().any(|x| x == "read:org")
-            {
+            if !gh.organizations.is_empty() && !scope.iter().any(|x| x == "read:org") {
                 scope.push("read:org".into());
             }
             if !scope.is_empty() {
@@ -151,6 +154,18 @@ fn hub(r: &Resolved) -> Value {
         }
         AuthProvider::Dummy => {}
     }
+    if !r.delete_pvc() {
+        // KubeSpawner deletes a user's PVC with the user (`delete_pvc`, default true)
+        config.insert("KubeSpawner".into(), json!({"delete_pvc": false}));
+    }
+    if let Some(ctx) = restricted_container_context(s) {
+        config
+            .entry("KubeSpawner")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("KubeSpawner is a table")
+            .insert("container_security_context".into(), ctx);
+    }
     hub.insert("config".into(), Value::Object(config));
     if !env.is_empty() {
         hub.insert("extraEnv".into(), Value::Object(env));
@@ -180,17 +195,51 @@ fn hub(r: &Resolved) -> Value {
                 hub.insert("authenticatePrometheus".into(), json!(false));
             }
         }
-        // The hub's NetworkPolicy admits only labelled pods of its own namespace.
-        let netpol = match &m.prometheus_namespace {
-            Some(ns) => json!({"ingress": [{
-                "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ns}}}],
-                "ports": [{"port": "http"}],
-            }]}),
-            None => json!({"interNamespaceAccessLabels": "accept"}),
-        };
-        hub.insert("networkPolicy".into(), netpol);
+        // The hub's NetworkPolicy admits only labelled pods of its own
+        // namespace: let Prometheus in, to the hub's port only. Without a
+        // namespace or pod labels there is nothing to admit, and the
+        // `monitoring/unreachable-hub` rule has failed the build.
+        if let Some(peer) = prometheus_peer(m) {
+            hub.insert(
+                "networkPolicy".into(),
+                json!({"ingress": [{"from": [peer], "ports": [{"port": "http"}]}]}),
+            );
+        }
     }
     Value::Object(hub)
+}
+
+/// The NetworkPolicy peer that selects the Prometheus pods (namespace and pod
+/// selectors in one peer must both match).
+pub fn prometheus_peer(m: &crate::model::Monitoring) -> Option<Value> {
+    let mut peer = Map::new();
+    if let Some(ns) = &m.prometheus_namespace {
+        peer.insert(
+            "namespaceSelector".into(),
+            json!({"matchLabels": {"kubernetes.io/metadata.name": ns}}),
+        );
+    } else if !m.prometheus_pod_labels.is_empty() {
+        peer.insert("namespaceSelector".into(), json!({}));
+    }
+    if !m.prometheus_pod_labels.is_empty() {
+        peer.insert(
+            "podSelector".into(),
+            json!({"matchLabels": m.prometheus_pod_labels}),
+        );
+    }
+    (!peer.is_empty()).then_some(Value::Object(peer))
+}
+
+/// Under Pod Security `restricted`, what KubeSpawner adds to the chart's user
+/// container security context (`runAsUser`, `allowPrivilegeEscalation: false`).
+fn restricted_container_context(s: &Spec) -> Option<Value> {
+    (s.cluster.pod_security == Some(PodSecurity::Restricted)).then(|| {
+        json!({
+            "runAsNonRoot": true,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        })
+    })
 }
 
 fn singleuser(s: &Spec) -> Value {
@@ -202,6 +251,16 @@ fn singleuser(s: &Spec) -> Value {
         image.insert("pullPolicy".into(), json!(p));
     }
     su.insert("image".into(), Value::Object(image));
+    if !block_metadata_with_iptables(s) {
+        // The chart's default runs a root init container with NET_ADMIN to
+        // block 169.254.169.254, which Pod Security `baseline` refuses and an
+        // on-prem cluster does not need; the singleuser NetworkPolicy still
+        // denies the metadata address (`egressAllowRules.cloudMetadataServer`).
+        su.insert("cloudMetadata".into(), json!({"blockWithIptables": false}));
+    }
+    if let Some(netpol) = singleuser_network_policy(s) {
+        su.insert("networkPolicy".into(), netpol);
+    }
     su.insert(
         "storage".into(),
         json!({
@@ -227,6 +286,57 @@ fn singleuser(s: &Spec) -> Value {
         Value::Array(s.profiles.iter().map(|p| profile(s, p)).collect()),
     );
     Value::Object(su)
+}
+
+/// Does the chart's iptables init container stay on? Off on-prem (no
+/// metadata server to hide) and wherever Pod Security `baseline` or stricter
+/// is enforced (the container would be refused).
+pub fn block_metadata_with_iptables(s: &Spec) -> bool {
+    let on_prem = s.cluster.location == Some(Location::OnPrem);
+    let strict = s
+        .cluster
+        .pod_security
+        .is_some_and(|p| p >= PodSecurity::Baseline);
+    !(on_prem || strict)
+}
+
+/// Egress of user servers beyond the chart's default (internet and DNS).
+fn singleuser_network_policy(s: &Spec) -> Option<Value> {
+    let mut np = Map::new();
+    if private_egress(s) {
+        np.insert("egressAllowRules".into(), json!({"privateIPs": true}));
+    }
+    if !s.network.egress.is_empty() {
+        let rules: Vec<Value> = s
+            .network
+            .egress
+            .iter()
+            .map(|e| {
+                let mut rule = json!({"to": [{"ipBlock": {"cidr": e.cidr}}]});
+                if !e.ports.is_empty() {
+                    rule["ports"] = e
+                        .ports
+                        .iter()
+                        .map(|p| json!({"port": p, "protocol": "TCP"}))
+                        .collect();
+                }
+                rule
+            })
+            .collect();
+        np.insert("egress".into(), Value::Array(rules));
+    }
+    (!np.is_empty()).then_some(Value::Object(np))
+}
+
+/// May user servers reach every private address?
+pub fn private_egress(s: &Spec) -> bool {
+    s.network.private_egress.unwrap_or_else(|| {
+        s.cluster.location == Some(Location::OnPrem)
+            && matches!(
+                s.environment.purpose,
+                Purpose::Production | Purpose::Staging
+            )
+    })
 }
 
 fn profile(s: &Spec, p: &Profile) -> Value {

@@ -8,19 +8,27 @@ pub const RULE: Rule = Rule {
     stage: Stage::Spec,
     summary: "Entra ID groups given by name where the token carries object ids",
     docs: r#"## What it does
-Warns when an entry of `auth.azuread.allowed_groups` or `admin_groups` is not
-a GUID.
+Warns when `auth.azuread.groups_key` reads the `groups` claim (`user.groups`,
+the default) and an entry of `allowed_groups` or `admin_groups` is not a GUID.
 
 ## Why is this bad?
-jhubgen reads groups from the id token's `groups` claim
-(`auth_state_groups_key = "user.groups"`). Unless the app registration is set
-to emit group names (`sAMAccountName`, for groups synchronised from on-prem
-AD), Entra ID puts the groups' object ids there, so a group given by name never
-matches and nobody in it can log in.
+`AzureAdOAuthenticator` decodes the id token into `auth_state["user"]`, and
+`check_allowed` lets in a user whose groups at `auth_state_groups_key`
+intersect `allowed_groups` (OAuthenticator 17.4.0, `oauth2.py`). Entra ID's
+`groups` claim carries the groups' **object ids**, and only when the app
+registration is configured to emit it; past 200 groups it carries an overage
+claim instead of a list. A group given by name never matches, and every user
+is refused with 403.
 
 ## Fix
-Use the groups' object ids (Entra admin centre → Groups → Object ID), or make
-sure the app registration's group claim emits names, and keep the warning.
+The working paths, in order of preference:
+1. **App roles**: define roles (`jupyterhub-users`, `jupyterhub-admins`) in
+   the app registration, assign the AD groups to them, and set
+   `groups_key = "user.roles"`: the id token's `roles` claim carries the role
+   values by name, with no overage limit.
+2. Object ids: list the groups' object ids (Entra admin centre → Groups →
+   Object ID), and have IT set the app registration's group claim
+   ("Security groups" or "Groups assigned to the application").
 "#,
     check,
 };
@@ -38,6 +46,9 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
     let Some(az) = &cx.r.spec.auth.azuread else {
         return;
     };
+    if az.groups_key != "user.groups" {
+        return;
+    }
     for (key, groups) in [
         ("allowed_groups", &az.allowed_groups),
         ("admin_groups", &az.admin_groups),
@@ -48,7 +59,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                     cx.diag(&RULE, format!("group `{g}` is a name; the `groups` claim holds object ids"))
                         .at(cx.at(&format!("/auth/azuread/{key}/{i}")), "not an object id")
                         .key(format!("auth.azuread.{key}[{i}]"))
-                        .help("use the group's object id, or configure the app registration to emit group names (sAMAccountName)"),
+                        .help("use app roles (`groups_key = \"user.roles\"`, roles named as here), or list the group's object id"),
                 );
             }
         }

@@ -9,17 +9,24 @@ pub const RULE: Rule = Rule {
     summary: "an Entra ID username claim that is not unique, or may be missing",
     docs: r#"## What it does
 Warns when `auth.azuread.username_claim` is a display name (`name`,
-`given_name`, `family_name`) or a claim the v1 id token may not carry
-(`email`, `preferred_username`).
+`given_name`, `family_name`), a claim the v1 id token may not carry (`email`,
+`preferred_username`, and `upn` for guests), or one that changes when a user
+is renamed (`upn`, `unique_name`).
 
 ## Why is this bad?
 `AzureAdOAuthenticator.username_claim` defaults to `name`, the display name:
 not unique, with spaces (oauthenticator #499). Two "Jane Smith"s share one
 server and one home directory. OAuthenticator uses the v1 endpoints, whose id
-token does not always include `email` or `preferred_username`.
+token does not always include `email` or `preferred_username`; guest (B2B)
+users have no `upn`, and `user_info_to_username` then raises
+`ValueError: No upn found` — the guest cannot log in (OAuthenticator 17.4.0,
+`oauth2.py`). A renamed user gets a new `upn`: JupyterHub sees a new user,
+with a new, empty home directory.
 
 ## Fix
-Use `upn` (jhubgen's default), `unique_name` or `oid`.
+Use `oid` (jhubgen's default): the user's object id, present for every user
+and never changed. Usernames are then GUIDs; admins see them in the admin
+panel. Keep `upn` only where there are no guests and renames are handled.
 "#,
     check,
 };
@@ -33,6 +40,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
         "email" | "preferred_username" => {
             "may be missing from the v1 id tokens OAuthenticator uses"
         }
+        "upn" => {
+            "is missing for guest users (login fails with `No upn found`) and changes on renames"
+        }
+        "unique_name" => "changes when a user is renamed (a new user with an empty home)",
         _ => return,
     };
     out.push(
@@ -45,6 +56,6 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
             "not a reliable username",
         )
         .key("auth.azuread.username_claim")
-        .help("use `upn`, `unique_name` or `oid`"),
+        .help("use `oid`: present for every user and never changed"),
     );
 }

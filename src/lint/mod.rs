@@ -31,12 +31,17 @@ mod ci_branch_pattern;
 mod ci_unsafe_value;
 mod client_in_config;
 mod cloud_metadata_conflict;
+mod delete_pvc;
+mod deploy_unreachable;
 mod deployment_strategy;
 mod dummy_outside_test;
 mod every_exceeds_timeout;
 mod extra_config;
 mod extra_env_type;
+mod github_org_scope;
+mod gpu_fit;
 mod gpu_inherited_selector;
+mod gpu_node_labels;
 mod groups_without_manage_groups;
 mod guarantee_exceeds_limit;
 mod http_port_disabled;
@@ -46,6 +51,7 @@ mod load_balancer;
 mod local_path_access_mode;
 mod max_age_below_timeout;
 mod memory_unit;
+mod moving_tag;
 mod name_override;
 mod no_default_profile;
 mod nobody_allowed;
@@ -53,6 +59,8 @@ mod oauth_client;
 mod overrides_spec;
 mod pdb;
 mod placeholder;
+mod pod_security;
+mod private_egress;
 mod profile_image;
 mod provider_table;
 mod public_metrics;
@@ -65,6 +73,7 @@ mod timeout_too_short;
 mod tls_edge_extra;
 mod tls_issuer_missing;
 mod tls_secret_missing;
+mod unreachable_hub;
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +104,7 @@ pub const RULES: &[&Rule] = &[
     &allow_all::RULE,
     &azuread_group_ids::RULE,
     &azuread_username_claim::RULE,
+    &github_org_scope::RULE,
     &callback_url::RULE,
     &client_in_config::RULE,
     &dummy_outside_test::RULE,
@@ -108,28 +118,36 @@ pub const RULES: &[&Rule] = &[
     &chart_version::RULE,
     &ci_branch_pattern::RULE,
     &ci_unsafe_value::RULE,
+    &deploy_unreachable::RULE,
     &timeout_too_short::RULE,
     &every_exceeds_timeout::RULE,
     &max_age_below_timeout::RULE,
     &gpu_inherited_selector::RULE,
     &image_latest::RULE,
+    &moving_tag::RULE,
     &annotation_controller::RULE,
     &chart_ingress::RULE,
     &http_port_disabled::RULE,
     &https_behind_ingress::RULE,
     &load_balancer::RULE,
     &public_metrics::RULE,
+    &unreachable_hub::RULE,
+    &private_egress::RULE,
     &selector_labels::RULE,
     &guarantee_exceeds_limit::RULE,
     &memory_unit::RULE,
     &no_default_profile::RULE,
     &profile_image::RULE,
+    &gpu_fit::RULE,
+    &gpu_node_labels::RULE,
     &several_defaults::RULE,
     &chart_secret::RULE,
     &placeholder::RULE,
     &secret_literal::RULE,
     &local_path_access_mode::RULE,
     &rbd_read_write_many::RULE,
+    &delete_pvc::RULE,
+    &pod_security::RULE,
     &tls_edge_extra::RULE,
     &tls_issuer_missing::RULE,
     &tls_secret_missing::RULE,
