@@ -23,10 +23,11 @@ fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
 fn hostile_project() -> tempfile::TempDir {
     let p = project_with(None);
     edit(p.path(), "overlays/lab.toml", |t| {
+        assert_eq!(t.matches("environment = \"lab\",").count(), 1, "the lab overlay changed");
         let t = t.replace(
-            "deploy = { kubeconfig_variable = \"LAB_KUBECONFIG\", environment = \"lab\" }",
+            "environment = \"lab\",",
             &format!(
-                "deploy = {{ kubeconfig_variable = \"LAB_KUBECONFIG\", environment = \"lab: # not a comment\", kube_context = {} }}",
+                "environment = \"lab: # not a comment\", kube_context = {},",
                 toml_str(&format!("{SUBST}{BREAKOUT}{BACKTICK} $HOME ; rm -rf /"))
             ),
         );
@@ -37,6 +38,7 @@ fn hostile_project() -> tempfile::TempDir {
         )
     });
     edit(p.path(), "overlays/aiv.toml", |t| {
+        assert_eq!(t.matches("manual = true }").count(), 1, "the aiv overlay changed");
         t.replace(
             "manual = true }",
             &format!(

