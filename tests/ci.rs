@@ -23,7 +23,11 @@ fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
 fn hostile_project() -> tempfile::TempDir {
     let p = project_with(None);
     edit(p.path(), "overlays/lab.toml", |t| {
-        assert_eq!(t.matches("environment = \"lab\",").count(), 1, "the lab overlay changed");
+        assert_eq!(
+            t.matches("environment = \"lab\",").count(),
+            1,
+            "the lab overlay changed"
+        );
         let t = t.replace(
             "environment = \"lab\",",
             &format!(
@@ -38,7 +42,11 @@ fn hostile_project() -> tempfile::TempDir {
         )
     });
     edit(p.path(), "overlays/aiv.toml", |t| {
-        assert_eq!(t.matches("manual = true }").count(), 1, "the aiv overlay changed");
+        assert_eq!(
+            t.matches("manual = true }").count(),
+            1,
+            "the aiv overlay changed"
+        );
         t.replace(
             "manual = true }",
             &format!(

@@ -188,7 +188,7 @@ fn explain_keys_from_base_overlay_and_derived() {
         all.push_str(&format!("$ jhubgen explain aiv {key}\n{out}\n"));
     }
     assert!(
-        all.contains("ingress.host = jupyterhub.aiv.internal\n  set at     overlays/aiv.toml:11:8"),
+        all.contains("ingress.host = jupyterhub.aiv.internal\n  set at     overlays/aiv.toml:23:8"),
         "{all}"
     );
     assert!(
@@ -198,7 +198,7 @@ fn explain_keys_from_base_overlay_and_derived() {
         "{all}"
     );
     assert!(
-        all.contains("    ingress.host = jupyterhub.aiv.internal  (overlays/aiv.toml:11:8)"),
+        all.contains("    ingress.host = jupyterhub.aiv.internal  (overlays/aiv.toml:23:8)"),
         "{all}"
     );
     snap("explain_aiv", &all);
