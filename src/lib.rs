@@ -16,6 +16,7 @@
 //! set the offending value; nothing is written unless every environment
 //! compiled cleanly.
 
+pub mod chain;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -36,6 +37,8 @@ use diag::Diag;
 use emit::Output;
 use project::Project;
 use resolve::Resolved;
+use source::FileId;
+use std::collections::{BTreeMap, HashMap};
 use tree::Entry;
 
 /// The result of compiling some environments.
@@ -49,6 +52,11 @@ pub struct Build {
 
 /// Compiles the named environments (all when `only` is empty).
 /// `Err` carries every diagnostic; `Ok` may carry warnings.
+///
+/// Each environment is the chain base → [layers …] → its overlay (see
+/// [`chain`]). Merged trees are memoised per file, so the part that several
+/// environments share (the base, a production overlay that staging extends)
+/// is merged once.
 pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     warm_up();
     let mut diags = project.diags.clone();
@@ -59,30 +67,46 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             Err(d) => diags.extend(d),
         }
     }
+    let mut loaded: BTreeMap<FileId, Entry> = BTreeMap::new();
+    for (_, id) in project.overlays.iter().chain(&project.layers) {
+        match load::load(&project.sources, *id) {
+            Ok(e) => {
+                loaded.insert(*id, e);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
     let base_ok = diags.is_empty();
+    let chains = chain::resolve(project, &loaded, &base, &mut diags);
+    base.iter_mut().for_each(chain::strip);
+    let base_merged = if base_ok && !base.is_empty() {
+        merge::merge(base).map_err(|d| diags.extend(d)).ok()
+    } else {
+        None
+    };
+    let mut merged: HashMap<FileId, Option<Entry>> = HashMap::new();
     let mut envs = Vec::new();
     let mut outputs = Vec::new();
     for (name, id) in &project.overlays {
         if !only.is_empty() && !only.iter().any(|o| o == name) {
             continue;
         }
-        let overlay = match load::load(&project.sources, *id) {
-            Ok(e) => e,
-            Err(d) => {
-                diags.extend(d);
-                continue;
-            }
+        let (Some(base_tree), Some(files)) = (&base_merged, chains.files(*id)) else {
+            continue;
         };
-        if !base_ok {
+        if files.iter().any(|f| !loaded.contains_key(f)) {
             continue;
         }
+        let Some(tree) = merge_chain(base_tree, &files, &loaded, &mut merged, &mut diags) else {
+            continue;
+        };
         let inputs: Vec<String> = project
             .base
             .iter()
-            .chain(std::iter::once(id))
+            .chain(&files)
             .map(|&f| project.sources.name(f).to_string())
             .collect();
-        match compile_env(name, inputs, base.clone(), overlay) {
+        match compile_merged(name, inputs, tree) {
             Ok((r, outs, warnings)) => {
                 diags.extend(warnings);
                 outputs.extend(outs);
@@ -91,6 +115,7 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             Err(d) => diags.extend(d),
         }
     }
+    diags.extend(duplicate_identities(&envs));
     diags.extend(duplicate_outputs(&envs, &outputs));
     diag::sort(&mut diags);
     diags.dedup();
@@ -104,6 +129,81 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             diags,
         })
     }
+}
+
+/// The merged tree of the chain `files` (lowest first) over the merged base,
+/// reusing what an earlier environment merged; a file whose merge failed
+/// reports once and fails every chain through it.
+fn merge_chain(
+    base: &Entry,
+    files: &[FileId],
+    loaded: &BTreeMap<FileId, Entry>,
+    memo: &mut HashMap<FileId, Option<Entry>>,
+    diags: &mut Vec<Diag>,
+) -> Option<Entry> {
+    let mut acc = base.clone();
+    for f in files {
+        if let Some(done) = memo.get(f) {
+            acc = done.clone()?;
+            continue;
+        }
+        let mut layer = loaded[f].clone();
+        chain::strip(&mut layer);
+        match merge::merge(vec![acc, layer]) {
+            Ok(m) => {
+                memo.insert(*f, Some(m.clone()));
+                acc = m;
+            }
+            Err(d) => {
+                diags.extend(d);
+                memo.insert(*f, None);
+                return None;
+            }
+        }
+    }
+    Some(acc)
+}
+
+/// Two environments that would deploy over each other: the same namespace
+/// and release, or the same host.
+fn duplicate_identities(envs: &[Resolved]) -> Vec<Diag> {
+    let mut out = Vec::new();
+    for (i, b) in envs.iter().enumerate() {
+        for a in &envs[..i] {
+            let (ea, eb) = (&a.spec.environment, &b.spec.environment);
+            let (what, pointer) = if ea.namespace == eb.namespace && ea.release == eb.release {
+                (
+                    format!("release `{}` in namespace `{}`", eb.release, eb.namespace),
+                    "/environment/release",
+                )
+            } else if a.spec.ingress.host == b.spec.ingress.host {
+                (format!("host `{}`", b.spec.ingress.host), "/ingress/host")
+            } else {
+                continue;
+            };
+            let (oa, ob) = (a.origin(pointer), b.origin(pointer));
+            let mut d = Diag::error(
+                "environment/duplicate",
+                format!(
+                    "environments `{}` and `{}` both deploy {what}",
+                    a.env, b.env
+                ),
+            );
+            d = if oa == ob {
+                // both inherit it: the layer that set it is where to look
+                d.at(ob, format!("set for `{}` and `{}`", a.env, b.env))
+            } else {
+                d.at(ob, format!("`{}`", b.env))
+                    .also(oa, format!("`{}`", a.env))
+            };
+            out.push(
+                d
+                .key(pointer.trim_start_matches('/').replace('/', "."))
+                .help("give each environment its own namespace and release, and its own host: one would overwrite the other"),
+            );
+        }
+    }
+    out
 }
 
 /// Compiling the chart's values schema is the largest fixed cost of a run
@@ -153,7 +253,16 @@ pub fn compile_env(
     overlay: Entry,
 ) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     layers.push(overlay);
-    let merged = merge::merge(layers)?;
+    layers.iter_mut().for_each(chain::strip);
+    compile_merged(env, inputs, merge::merge(layers)?)
+}
+
+/// Validates, resolves and emits one merged environment.
+pub fn compile_merged(
+    env: &str,
+    inputs: Vec<String>,
+    merged: Entry,
+) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     let (doc, provs) = merged.to_json();
     let errors = validate::check(&doc, &provs);
     if !errors.is_empty() {

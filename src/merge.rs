@@ -249,7 +249,7 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
                 Diag::error("merge/delete-nothing", format!("nothing to delete at `{text}`"))
                     .at(origin, "no inherited value here")
                     .key(DELETE_KEY)
-                    .help("a delete removes a key or profile set by an earlier file; remove this entry or fix its path"),
+                    .help("a delete removes a key or profile that a layer below this file set (the base, or what it `extends`); remove this entry or fix its path"),
             );
         }
     }

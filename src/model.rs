@@ -14,6 +14,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
+    /// The environment (`overlays/NAME.toml`) or shared layer (`layers/NAME.toml`)
+    /// this file builds on; without it, an overlay or layer extends the base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     /// Key paths to delete from what this file inherits, applied before its
     /// values are merged: `"monitoring.labels.release"`, `"profiles[gpu-large]"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -875,7 +879,7 @@ pub fn file_schema() -> serde_json::Value {
         m.insert("title".into(), "jhubgen spec file (base or overlay)".into());
         m.insert(
             "description".into(),
-            "One file of a jhubgen spec: base/*.toml or overlays/<env>.toml. Files are merged (base first, then the overlay) and the merged spec must then have every required key; `jhubgen lint` checks that."
+            "One file of a jhubgen spec: base/*.toml, overlays/<env>.toml or layers/<name>.toml. An environment is the chain base → the layers it extends → its overlay, merged in that order; the merged spec must then have every required key, which `jhubgen lint` checks."
                 .into(),
         );
     }

@@ -1,5 +1,6 @@
-//! The project on disk: `base/*.toml` shared by every environment, and one
-//! `overlays/<env>.toml` per environment.
+//! The project on disk: `base/*.toml` shared by every environment, one
+//! `overlays/<env>.toml` per environment, and shared layers `layers/<name>.toml`
+//! that environments extend (never built on their own).
 //!
 //! Reading the tree is the only I/O before writing. Problems with the files
 //! themselves (not UTF-8, a folder where a file should be) are diagnostics
@@ -30,6 +31,8 @@ pub struct Project {
     pub base: Vec<FileId>,
     /// Environments (overlay stem) and their overlay, sorted by name.
     pub overlays: Vec<(String, FileId)>,
+    /// Shared layers (file stem) that overlays or other layers extend, sorted by name.
+    pub layers: Vec<(String, FileId)>,
     /// Problems with the files themselves.
     pub diags: Vec<Diag>,
 }
@@ -141,6 +144,12 @@ pub fn open(root: &Path) -> Result<Project, Fatal> {
     }
     let base_files = toml_files(&root.join("base"), "base")?;
     let overlay_files = toml_files(&root.join("overlays"), "overlays")?;
+    let layer_dir = root.join("layers");
+    let layer_files = if layer_dir.is_dir() {
+        toml_files(&layer_dir, "layers")?
+    } else {
+        Vec::new()
+    };
     if base_files.is_empty() {
         return Err(Fatal(format!(
             "no `base/*.toml` in `{}`: the base spec shared by every environment is missing",
@@ -156,20 +165,41 @@ pub fn open(root: &Path) -> Result<Project, Fatal> {
     let files = base_files
         .iter()
         .chain(&overlay_files)
+        .chain(&layer_files)
         .map(|(rel, path)| (rel.clone(), read_disk(path)))
         .collect();
     Ok(from_files(root, files))
 }
 
 /// A project from files already read: `(path relative to the root, content)`,
-/// with paths `base/<name>.toml` and `overlays/<env>.toml` (others are ignored).
+/// with paths `base/<name>.toml`, `overlays/<env>.toml` and `layers/<name>.toml`
+/// (others are ignored).
 pub fn from_files(root: &Path, mut files: Vec<(String, Content)>) -> Project {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     let mut base = Vec::new();
     let mut overlays = Vec::new();
+    let mut layers = Vec::new();
     for (rel, content) in files {
+        if let Some(stem) = rel
+            .strip_prefix("layers/")
+            .and_then(|r| r.strip_suffix(".toml"))
+        {
+            let stem = stem.to_string();
+            if let Some(id) = add(&mut sources, &rel, content, &mut diags) {
+                if valid_env_name(&stem) {
+                    layers.push((stem, id));
+                } else {
+                    diags.push(
+                        Diag::error("io/env-name", format!("`{stem}` is not a valid layer name"))
+                            .at(Origin::new(id, 0..0), "")
+                            .help("name layers with lowercase letters, digits, `-` and `_`"),
+                    );
+                }
+            }
+            continue;
+        }
         if rel.starts_with("base/") {
             if let Some(id) = add(&mut sources, &rel, content, &mut diags) {
                 base.push(id);
@@ -201,6 +231,7 @@ pub fn from_files(root: &Path, mut files: Vec<(String, Content)>) -> Project {
         sources,
         base,
         overlays,
+        layers,
         diags,
     }
 }

@@ -150,7 +150,7 @@ fn diagnose(
                 .and_then(|s| s.get("properties"))
                 .and_then(|p| p.get(prop))
                 .and_then(|p| description(schema, p));
-            let mut help = format!("set `{full}` in the base or in the overlay");
+            let mut help = format!("set `{full}` in the base, the overlay, or a layer it extends");
             if let Some(w) = what {
                 help.push_str(&format!(" ({})", w.trim_end_matches('.')));
             }
@@ -436,25 +436,13 @@ pub fn alternatives(pointer: &str) -> Vec<String> {
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (levenshtein(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .map(|c| {
+            let d = strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());
+            (d, *c)
+        })
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
         .min()
         .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -469,5 +457,7 @@ mod tests {
             Some("organizations")
         );
         assert_eq!(closest("zzz", &["image", "storage"]), None);
+        // a swap of two letters is one edit
+        assert_eq!(closest("avi", &["aiv", "lab"]), Some("aiv"));
     }
 }

@@ -8,19 +8,15 @@ use common::{jhubgen, project_with, repo, snapshot_tree};
 fn reference_outputs_match_snapshots() {
     let project = jhubgen::project::open(&repo()).unwrap();
     let build = jhubgen::build(&project, &[]).expect("the reference environments build");
-    // the two warnings the README explains (Entra ID groups given by name)
-    assert!(
-        build
-            .diags
-            .iter()
-            .all(|d| d.code == "auth/azuread-group-ids"),
-        "{:?}",
-        build.diags
-    );
+    assert!(build.diags.is_empty(), "{:?}", build.diags);
     let paths: Vec<&str> = build.outputs.iter().map(|o| o.path.as_str()).collect();
     assert_eq!(
         paths,
         [
+            "environments/aiv-staging/values.yaml",
+            "environments/aiv-staging/ingress.yaml",
+            "environments/aiv-staging/servicemonitor.yaml",
+            "environments/aiv-staging/.gitlab-ci.yml",
             "environments/aiv/values.yaml",
             "environments/aiv/ingress.yaml",
             "environments/aiv/servicemonitor.yaml",
@@ -74,11 +70,11 @@ fn builds_are_byte_identical() {
     }
     let ta = snapshot_tree(&a.path().join("environments"));
     let tb = snapshot_tree(&b.path().join("environments"));
-    assert_eq!(ta.len(), 8);
+    assert_eq!(ta.len(), 12);
     assert_eq!(ta, tb);
     // a second build in place changes nothing
     let out = jhubgen(&["build"], a.path());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 8 unchanged"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 12 unchanged"));
     assert_eq!(snapshot_tree(&a.path().join("environments")), tb);
 }
 

@@ -22,7 +22,7 @@ fn lint(case: &str, format: &str) -> (tempfile::TempDir, String) {
     (p, String::from_utf8(out.stdout).unwrap())
 }
 
-const CASE: &str = "rule-auth-callback-url-base";
+const CASE: &str = "mixed-severities";
 
 fn known_code(code: &str) -> bool {
     jhubgen::diag::codes::describe(code).is_some()

@@ -47,21 +47,21 @@ fn fresh_builds_pass_every_validator() {
     let p = project_with(None);
     let out = jhubgen(&["build"], p.path());
     assert!(out.status.success());
-    let dirs = ["lab", "aiv"].map(|e| p.path().join("environments").join(e));
+    let dirs = ["lab", "aiv", "aiv-staging"].map(|e| p.path().join("environments").join(e));
     let text = run_validators(&dirs);
-    assert_all_checks_ran(&text, &["lab", "aiv"]);
+    assert_all_checks_ran(&text, &["lab", "aiv", "aiv-staging"]);
 }
 
 #[test]
 fn committed_environments_pass_every_validator() {
-    let dirs = ["lab", "aiv"].map(|e| repo().join("environments").join(e));
+    let dirs = ["lab", "aiv", "aiv-staging"].map(|e| repo().join("environments").join(e));
     let text = run_validators(&dirs);
-    assert_all_checks_ran(&text, &["lab", "aiv"]);
+    assert_all_checks_ran(&text, &["lab", "aiv", "aiv-staging"]);
 }
 
 #[test]
 fn ci_pipelines_pass_actionlint_zizmor_and_the_schemas() {
-    let dirs = ["lab", "aiv"].map(|e| repo().join("environments").join(e));
+    let dirs = ["lab", "aiv", "aiv-staging"].map(|e| repo().join("environments").join(e));
     let text = run_ci_validators(&dirs);
     for (check, file) in [
         ("actionlint", "lab/.github/workflows/jupyterhub-lab.yml"),

@@ -27,6 +27,7 @@ fn project(base: &[u8], overlay: &[u8]) -> Project {
         sources,
         base: vec![b],
         overlays: vec![("lab".into(), o)],
+        layers: Vec::new(),
         diags: Vec::new(),
     }
 }

@@ -20,6 +20,36 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "error",
         "more problems than are reported at once",
     ),
+    (
+        "layers/unknown-parent",
+        "error",
+        "`extends` names no environment and no layer",
+    ),
+    (
+        "layers/cycle",
+        "error",
+        "files that extend each other in a circle, or a file that extends itself",
+    ),
+    (
+        "layers/extends-type",
+        "error",
+        "an `extends` that is not the name of an environment or layer",
+    ),
+    (
+        "layers/extends-in-base",
+        "error",
+        "an `extends` in a base file (the base extends nothing)",
+    ),
+    (
+        "layers/ambiguous-name",
+        "error",
+        "a layer with the name of an environment",
+    ),
+    (
+        "environment/duplicate",
+        "error",
+        "two environments that deploy the same release into the same namespace, or serve the same host",
+    ),
     ("toml/syntax", "error", "invalid TOML"),
     (
         "toml/number",
@@ -60,7 +90,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "schema/missing-key",
         "error",
-        "a required key that neither the base nor the overlay sets",
+        "a required key that no file of the environment's chain sets",
     ),
     ("schema/type", "error", "a value of the wrong type"),
     (

@@ -80,6 +80,7 @@ fn project(base: &[File<'_>], env: &str, overlay: &File<'_>, strict: bool) -> Pr
         sources,
         base,
         overlays,
+        layers: Vec::new(),
         diags,
     }
 }
