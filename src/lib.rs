@@ -80,11 +80,13 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     let chains = chain::resolve(project, &loaded, &base, &mut diags);
     base.iter_mut().for_each(chain::strip);
     let base_merged = if base_ok && !base.is_empty() {
-        merge::merge(base).map_err(|d| diags.extend(d)).ok()
+        merge::merge_recording(base)
+            .map_err(|d| diags.extend(d))
+            .ok()
     } else {
         None
     };
-    let mut merged: HashMap<FileId, Option<Entry>> = HashMap::new();
+    let mut merged: HashMap<FileId, Option<Merged>> = HashMap::new();
     let mut envs = Vec::new();
     let mut outputs = Vec::new();
     for (name, id) in &project.overlays {
@@ -106,7 +108,8 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             .chain(&files)
             .map(|&f| project.sources.name(f).to_string())
             .collect();
-        match compile_merged(name, inputs, tree) {
+        let (tree, tombstones) = tree;
+        match compile_merged(name, inputs, tree, tombstones) {
             Ok((r, outs, warnings)) => {
                 diags.extend(warnings);
                 outputs.extend(outs);
@@ -135,12 +138,12 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
 /// reusing what an earlier environment merged; a file whose merge failed
 /// reports once and fails every chain through it.
 fn merge_chain(
-    base: &Entry,
+    base: &(Entry, Vec<merge::Tombstone>),
     files: &[FileId],
     loaded: &BTreeMap<FileId, Entry>,
-    memo: &mut HashMap<FileId, Option<Entry>>,
+    memo: &mut HashMap<FileId, Option<Merged>>,
     diags: &mut Vec<Diag>,
-) -> Option<Entry> {
+) -> Option<Merged> {
     let mut acc = base.clone();
     for f in files {
         if let Some(done) = memo.get(f) {
@@ -149,8 +152,11 @@ fn merge_chain(
         }
         let mut layer = loaded[f].clone();
         chain::strip(&mut layer);
-        match merge::merge(vec![acc, layer]) {
-            Ok(m) => {
+        match merge::merge_recording(vec![acc.0, layer]) {
+            Ok((tree, gone)) => {
+                let mut tombstones = acc.1;
+                tombstones.extend(gone);
+                let m = (tree, tombstones);
                 memo.insert(*f, Some(m.clone()));
                 acc = m;
             }
@@ -163,6 +169,9 @@ fn merge_chain(
     }
     Some(acc)
 }
+
+/// A merged tree and what its `delete`s removed.
+type Merged = (Entry, Vec<merge::Tombstone>);
 
 /// Two environments that would deploy over each other: the same namespace
 /// and release, or the same host.
@@ -254,7 +263,8 @@ pub fn compile_env(
 ) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     layers.push(overlay);
     layers.iter_mut().for_each(chain::strip);
-    compile_merged(env, inputs, merge::merge(layers)?)
+    let (merged, tombstones) = merge::merge_recording(layers)?;
+    compile_merged(env, inputs, merged, tombstones)
 }
 
 /// Validates, resolves and emits one merged environment.
@@ -262,13 +272,14 @@ pub fn compile_merged(
     env: &str,
     inputs: Vec<String>,
     merged: Entry,
+    tombstones: Vec<merge::Tombstone>,
 ) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     let (doc, provs) = merged.to_json();
     let errors = validate::check(&doc, &provs);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let r = resolve::resolve(env, inputs, doc, provs)?;
+    let r = resolve::resolve(env, inputs, doc, provs, tombstones)?;
     let mut diags = lint::run(
         lint::Stage::Spec,
         &lint::Ctx {

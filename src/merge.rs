@@ -28,9 +28,27 @@ pub const IDENTITY_ARRAYS: &[(&str, &str)] = &[("/profiles", "slug")];
 /// The key that lists what a file deletes from what it inherits.
 pub const DELETE_KEY: &str = "delete";
 
+/// What a `delete` removed: kept so that `explain` can say why a key is missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tombstone {
+    /// The path as the `delete` entry wrote it (`profiles[gpu-large]`).
+    pub path: String,
+    /// The `delete` entry.
+    pub at: Origin,
+    /// What it removed, and where that had been set.
+    pub value: Value,
+    pub prov: crate::tree::Prov,
+}
+
 /// Merges `layers` (base files first, overlay last) into one tree.
 pub fn merge(layers: Vec<Entry>) -> Result<Entry, Vec<Diag>> {
+    merge_recording(layers).map(|(tree, _)| tree)
+}
+
+/// [`merge`], also returning what every `delete` removed, in order.
+pub fn merge_recording(layers: Vec<Entry>) -> Result<(Entry, Vec<Tombstone>), Vec<Diag>> {
     let mut diags = Vec::new();
+    let mut tombstones = Vec::new();
     let mut acc: Option<Entry> = None;
     for mut layer in layers {
         let deletes = match &mut layer.node {
@@ -41,20 +59,20 @@ pub fn merge(layers: Vec<Entry>) -> Result<Entry, Vec<Diag>> {
         match acc.as_mut() {
             None => {
                 if let Some(d) = deletes {
-                    apply_deletes(None, d, &mut diags);
+                    apply_deletes(None, d, &mut diags, &mut tombstones);
                 }
                 acc = Some(layer);
             }
             Some(tree) => {
                 if let Some(d) = deletes {
-                    apply_deletes(Some(tree), d, &mut diags);
+                    apply_deletes(Some(tree), d, &mut diags, &mut tombstones);
                 }
                 merge_into(tree, layer, "");
             }
         }
     }
     if diags.is_empty() {
-        Ok(acc.expect("merge is given at least one layer"))
+        Ok((acc.expect("merge is given at least one layer"), tombstones))
     } else {
         Err(diags)
     }
@@ -195,7 +213,12 @@ enum Step {
     Id(String),
 }
 
-fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>) {
+fn apply_deletes(
+    tree: Option<&mut Entry>,
+    deletes: Entry,
+    diags: &mut Vec<Diag>,
+    tombstones: &mut Vec<Tombstone>,
+) {
     let items = match deletes.node {
         Node::Array(items) => items,
         _ => {
@@ -241,10 +264,15 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
                 continue;
             }
         };
-        let removed = tree
-            .as_deref_mut()
-            .is_some_and(|t| remove_path(t, &steps, ""));
-        if !removed {
+        let removed = tree.as_deref_mut().and_then(|t| remove_path(t, &steps, ""));
+        if let Some(gone) = removed {
+            tombstones.push(Tombstone {
+                path: text.to_string(),
+                at: origin,
+                value: gone.value(),
+                prov: gone.prov,
+            });
+        } else {
             diags.push(
                 Diag::error("merge/delete-nothing", format!("nothing to delete at `{text}`"))
                     .at(origin, "no inherited value here")
@@ -255,34 +283,27 @@ fn apply_deletes(tree: Option<&mut Entry>, deletes: Entry, diags: &mut Vec<Diag>
     }
 }
 
-fn remove_path(e: &mut Entry, steps: &[Step], pointer: &str) -> bool {
-    let Some((first, rest)) = steps.split_first() else {
-        return false;
-    };
+fn remove_path(e: &mut Entry, steps: &[Step], pointer: &str) -> Option<Entry> {
+    let (first, rest) = steps.split_first()?;
     match (&mut e.node, first) {
         (Node::Table(t), Step::Key(k)) => {
             let child = format!("{pointer}/{}", crate::tree::escape_pointer(k));
             if rest.is_empty() {
-                t.shift_remove(k).is_some()
+                t.shift_remove(k)
             } else {
-                t.get_mut(k).is_some_and(|c| remove_path(c, rest, &child))
+                remove_path(t.get_mut(k)?, rest, &child)
             }
         }
         (Node::Array(items), Step::Id(id)) => {
-            let Some(key) = identity_key(pointer) else {
-                return false;
-            };
-            let Some(i) = items.iter().position(|x| identity_of(x, key) == Some(id)) else {
-                return false;
-            };
+            let key = identity_key(pointer)?;
+            let i = items.iter().position(|x| identity_of(x, key) == Some(id))?;
             if rest.is_empty() {
-                items.remove(i);
-                true
+                Some(items.remove(i))
             } else {
                 remove_path(&mut items[i], rest, &format!("{pointer}/*"))
             }
         }
-        _ => false,
+        _ => None,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Resolved {
     /// The merged tree as JSON, and where each value in it came from.
     pub doc: Value,
     pub provs: ProvMap,
+    /// What the chain's `delete`s removed, lowest layer first.
+    pub tombstones: Vec<crate::merge::Tombstone>,
 }
 
 impl Resolved {
@@ -65,6 +67,7 @@ pub fn resolve(
     inputs: Vec<String>,
     doc: Value,
     provs: ProvMap,
+    tombstones: Vec<crate::merge::Tombstone>,
 ) -> Result<Resolved, Vec<Diag>> {
     let spec: Spec = match serde_json::from_value(doc.clone()) {
         Ok(s) => s,
@@ -88,5 +91,6 @@ pub fn resolve(
         spec,
         doc,
         provs,
+        tombstones,
     })
 }

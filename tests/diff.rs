@@ -257,3 +257,53 @@ fn readme_shows_the_current_markdown_diff() {
         "README.md's diff is stale: paste `jhubgen diff lab aiv --format markdown`"
     );
 }
+
+#[test]
+fn explain_follows_chains_and_deletes() {
+    // aiv-staging extends aiv: the chain, lowest to highest
+    let (code, out, err) = run(&["explain", "aiv-staging", "ingress.host"], &repo());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("set at     overlays/aiv-staging.toml:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("overrides  jupyterhub.aiv.internal at overlays/aiv.toml:"),
+        "{out}"
+    );
+    // what a layer deleted is explained, not "no such key"
+    let (code, out, err) = run(&["explain", "lab", "profiles[gpu-large].gpus"], &repo());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("is not set: a layer deleted `profiles[gpu-large]`")
+            && out.contains("deleted at overlays/lab.toml:")
+            && out.contains("at base/platform.toml:"),
+        "{out}"
+    );
+
+    // four deep: base → aiv → aiv-staging → layers/gpu-heavy → overlays/aiv-gpu
+    let p = project_with(Some(&repo().join("tests/fixtures/good/four-deep-chain")));
+    let (code, out, err) = run(&["explain", "aiv-gpu", "culling.timeout"], p.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("culling.timeout = 7200\n  set at     layers/gpu-heavy.toml:")
+            && out.contains("overrides  3600 at base/platform.toml:"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &["explain", "aiv-gpu", "profiles[gpu-large].default"],
+        p.path(),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("set at     layers/gpu-heavy.toml:"), "{out}");
+    // inherited field by field from two layers below
+    let (code, out, _) = run(&["explain", "aiv-gpu", "tls.secret"], p.path());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("tls.secret = aiv-staging-tls\n  set at     overlays/aiv-staging.toml:"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["explain", "aiv-gpu", "auth.azuread.groups_key"], p.path());
+    assert_eq!(code, 0);
+    assert!(out.contains("set at     overlays/aiv.toml:"), "{out}");
+}

@@ -111,6 +111,43 @@ impl Args {
             return OK;
         }
 
+        // a key that a layer deleted: say which `delete`, and what it removed
+        let gone: Vec<&jhubgen::merge::Tombstone> = r
+            .tombstones
+            .iter()
+            .filter(|t| under(&key, &t.path) || under(&t.path, &key))
+            .collect();
+        if !gone.is_empty() {
+            for t in gone {
+                if t.path == key {
+                    let _ = writeln!(out, "{}: {key} is not set: a layer deleted it", r.env);
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "{}: {key} is not set: a layer deleted `{}`",
+                        r.env, t.path
+                    );
+                }
+                let _ = writeln!(out, "  deleted at {}", project.sources.locate(&t.at));
+                let mut was = show(&t.value);
+                if was.chars().count() > 72 {
+                    was = format!("{}…", was.chars().take(71).collect::<String>());
+                }
+                let _ = writeln!(
+                    out,
+                    "  it was     {was} at {}",
+                    project.sources.locate(t.prov.origin())
+                );
+            }
+            let _ = writeln!(
+                out,
+                "  chain      {}",
+                jhubgen::chain::describe(&r.inputs.iter().map(String::as_str).collect::<Vec<_>>())
+            );
+            stdout(&out);
+            return OK;
+        }
+
         // an output path
         let outputs = output_leaves(r);
         let (file, path) = match key.rsplit_once(':') {
