@@ -47,6 +47,7 @@ mod guarantee_exceeds_limit;
 mod http_port_disabled;
 mod https_behind_ingress;
 mod image_latest;
+mod list_replaced;
 mod load_balancer;
 mod local_path_access_mode;
 mod max_age_below_timeout;
@@ -155,6 +156,7 @@ pub const RULES: &[&Rule] = &[
     &extra_config::RULE,
     &extra_env_type::RULE,
     &name_override::RULE,
+    &list_replaced::RULE,
     &overrides_spec::RULE,
 ];
 
