@@ -187,3 +187,40 @@ fn readme_lists_every_rule() {
         );
     }
 }
+
+/// Every code the source passes to a `Diag` constructor as a literal is
+/// explained by `jhubgen rule CODE` (lint rules are checked above).
+#[test]
+fn every_emitted_code_is_explained() {
+    fn scan(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                scan(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for ctor in ["Diag::error(", "Diag::warning(", "Diag::new("] {
+                    for (at, _) in text.match_indices(ctor) {
+                        let rest = text[at + ctor.len()..].trim_start();
+                        let Some(lit) = rest.strip_prefix('"') else {
+                            continue; // a variable: a rule's code, checked by the registry
+                        };
+                        let code = &lit[..lit.find('"').unwrap()];
+                        out.push((code.to_string(), path.display().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    scan(&repo().join("src"), &mut found);
+    assert!(found.len() >= 20, "the scan found only {found:?}");
+    for (code, file) in found {
+        assert!(
+            jhubgen::diag::codes::describe(&code).is_some(),
+            "{file} emits `{code}`, which `jhubgen rule` does not explain (add it to src/diag/codes.rs)"
+        );
+        let out = jhubgen(&["rule", &code], &repo());
+        assert!(out.status.success(), "jhubgen rule {code}");
+    }
+}

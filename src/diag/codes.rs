@@ -46,6 +46,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "a layer with the name of an environment",
     ),
     (
+        "ci/duplicate-output",
+        "error",
+        "two environments that write the same pipeline file",
+    ),
+    (
         "environment/duplicate",
         "error",
         "two environments that deploy the same release into the same namespace, or serve the same host",
