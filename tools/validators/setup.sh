@@ -60,6 +60,9 @@ rm -rf "$venv"
     || die "a validator package does not import"
 "$venv/bin/kubernetes-validate" --version >/dev/null || die "kubernetes-validate does not run"
 "$venv/bin/check-jsonschema" --version >/dev/null || die "check-jsonschema does not run"
+# tools/runtime/ boots the hub with the chart's config: curl client and culler.
+"$venv/bin/python" -c 'import pycurl, tornado.curl_httpclient, jupyterhub_idle_culler' \
+    || die "pycurl or jupyterhub-idle-culler does not import (tools/runtime/ needs them)"
 # ci_check.py's tools, and pre-commit (a test runs hooks with it).
 "$venv/bin/python" -c 'import yamllint, pre_commit' || die "yamllint or pre-commit does not import"
 "$venv/bin/zizmor" --version >/dev/null || die "zizmor does not run"
