@@ -41,7 +41,12 @@ fn generated(n: usize) -> Project {
 fn stages(c: &mut Criterion) {
     let p = reference();
     let base_id = p.base[0];
-    let (env, overlay_id) = p.overlays[1].clone(); // lab
+    let (env, overlay_id) = p
+        .overlays
+        .iter()
+        .find(|(n, _)| n == "lab")
+        .cloned()
+        .expect("the reference has a lab");
     let load = |id| jhubgen::load::load(&p.sources, id).unwrap();
     let inputs = vec![
         "base/platform.toml".to_string(),
@@ -60,7 +65,8 @@ fn stages(c: &mut Criterion) {
     c.bench_function("validate (spec schema)", |b| {
         b.iter(|| jhubgen::validate::check(black_box(&doc), black_box(&provs)))
     });
-    let r = jhubgen::resolve::resolve(&env, inputs.clone(), doc.clone(), provs.clone()).unwrap();
+    let r = jhubgen::resolve::resolve(&env, inputs.clone(), doc.clone(), provs.clone(), Vec::new())
+        .unwrap();
     c.bench_function("lint (spec rules)", |b| {
         b.iter(|| {
             lint::run(
