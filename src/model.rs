@@ -876,7 +876,10 @@ pub fn file_schema() -> serde_json::Value {
     let mut s = schema();
     strip(&mut s);
     if let Some(m) = s.as_object_mut() {
-        m.insert("title".into(), "jhubgen spec file (base, overlay or layer)".into());
+        m.insert(
+            "title".into(),
+            "jhubgen spec file (base, overlay or layer)".into(),
+        );
         m.insert(
             "description".into(),
             "One file of a jhubgen spec: base/*.toml, overlays/<env>.toml or layers/<name>.toml. An environment is the chain base → the layers it extends → its overlay, merged in that order; the merged spec must then have every required key, which `jhubgen lint` checks."
