@@ -15,24 +15,18 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutLeaf {
     /// File name within the environment folder (`values.yaml`).
-    pub file: &'static str,
+    pub file: String,
     /// Dotted path in the file (`singleuser.profileList[gpu-large].kubespawner_override.image`).
     pub key: String,
     pub value: Value,
 }
 
-fn documents(r: &Resolved) -> Vec<(&'static str, Value)> {
-    let mut docs = vec![
-        ("values.yaml", emit::values::values(r)),
-        ("ingress.yaml", emit::ingress::ingress(r)),
-    ];
-    if r.spec.monitoring.service_monitor {
-        docs.push((
-            "servicemonitor.yaml",
-            emit::servicemonitor::service_monitor(r),
-        ));
-    }
-    docs
+/// Every generated document of an environment, from the artifact registry.
+fn documents(r: &Resolved) -> Vec<(String, Value)> {
+    let values = emit::values::values(r);
+    emit::artifacts(r)
+        .map(|a| ((a.file)(r), (a.document)(r, &values)))
+        .collect()
 }
 
 /// Every value of an environment's generated files.
@@ -46,7 +40,7 @@ pub fn output_leaves(r: &Resolved) -> Vec<OutLeaf> {
             true,
             &mut |key, _, value| {
                 out.push(OutLeaf {
-                    file,
+                    file: file.clone(),
                     key,
                     value: value.clone(),
                 });

@@ -86,7 +86,7 @@ pub enum Purpose {
 
 /// Facts about the cluster. Each is optional: a rule that needs an unknown
 /// fact does not guess, and `jhubgen checklist` lists what is left to confirm.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     /// `on-prem` (no cloud metadata server; internal services on private
@@ -99,12 +99,45 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiAccess>,
     /// The Pod Security Admission level the namespace *enforces*
-    /// (`pod-security.kubernetes.io/enforce`): `privileged`, `baseline` or `restricted`.
+    /// (`pod-security.kubernetes.io/enforce`): `privileged`, `baseline` or
+    /// `restricted`. Default: `baseline` in the Namespace jhubgen writes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_security: Option<PodSecurity>,
     /// The GPU nodes.
     #[serde(default)]
     pub gpu: GpuNodes,
+    /// Write the environment's Namespace (`namespace.yaml`, applied before the
+    /// chart) with its Pod Security labels. `false` where the cluster's owners
+    /// create namespaces: then say what they enforce in `pod_security`.
+    #[serde(default = "yes")]
+    pub manage_namespace: bool,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            location: None,
+            api: None,
+            pod_security: None,
+            gpu: GpuNodes::default(),
+            manage_namespace: true,
+        }
+    }
+}
+
+impl Spec {
+    /// The Pod Security level user pods must pass: the one the spec names,
+    /// else `baseline` where jhubgen writes the Namespace (it enforces
+    /// that), else `privileged` (nothing known).
+    pub fn pod_security(&self) -> PodSecurity {
+        self.cluster
+            .pod_security
+            .unwrap_or(if self.cluster.manage_namespace {
+                PodSecurity::Baseline
+            } else {
+                PodSecurity::Privileged
+            })
+    }
 }
 
 /// Where the cluster runs.

@@ -13,14 +13,17 @@ fn reference_outputs_match_snapshots() {
     assert_eq!(
         paths,
         [
+            "environments/aiv-staging/namespace.yaml",
             "environments/aiv-staging/values.yaml",
             "environments/aiv-staging/ingress.yaml",
             "environments/aiv-staging/servicemonitor.yaml",
             "environments/aiv-staging/.gitlab-ci.yml",
+            "environments/aiv/namespace.yaml",
             "environments/aiv/values.yaml",
             "environments/aiv/ingress.yaml",
             "environments/aiv/servicemonitor.yaml",
             "environments/aiv/.gitlab-ci.yml",
+            "environments/lab/namespace.yaml",
             "environments/lab/values.yaml",
             "environments/lab/ingress.yaml",
             "environments/lab/servicemonitor.yaml",
@@ -70,11 +73,11 @@ fn builds_are_byte_identical() {
     }
     let ta = snapshot_tree(&a.path().join("environments"));
     let tb = snapshot_tree(&b.path().join("environments"));
-    assert_eq!(ta.len(), 12);
+    assert_eq!(ta.len(), 15);
     assert_eq!(ta, tb);
     // a second build in place changes nothing
     let out = jhubgen(&["build"], a.path());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 12 unchanged"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 15 unchanged"));
     assert_eq!(snapshot_tree(&a.path().join("environments")), tb);
 }
 

@@ -51,7 +51,10 @@ fn built_project() -> (tempfile::TempDir, Vec<String>) {
     for r in &build.envs {
         let dir = env_dir(p.path(), &r.env);
         assert!(dir.is_dir(), "{} was not built", dir.display());
-        let spec = serde_json::to_string_pretty(&r.spec).expect("a spec serializes");
+        // the level the namespace enforces, also where it is jhubgen's default
+        let mut spec = r.spec.clone();
+        spec.cluster.pod_security = Some(spec.pod_security());
+        let spec = serde_json::to_string_pretty(&spec).expect("a spec serializes");
         std::fs::write(dir.join("spec.json"), spec + "\n").unwrap();
         envs.push(r.env.clone());
     }

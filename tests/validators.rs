@@ -24,6 +24,7 @@ fn run_ci_validators(dirs: &[std::path::PathBuf]) -> String {
 fn assert_all_checks_ran(text: &str, envs: &[&str]) {
     for env in envs {
         for (check, file) in [
+            ("namespace", "namespace.yaml"),
             ("chart-schema", "values.yaml"),
             ("hub-config", "values.yaml"),
             ("ingress", "ingress.yaml"),

@@ -114,14 +114,11 @@ pub fn values(r: &Resolved) -> Vec<CiValue> {
     if let Some(c) = &ci.deploy.kube_context {
         out.push(v("KUBE_CONTEXT", c.clone(), &["/ci/deploy/kube_context"]));
     }
-    out.push(v("VALUES_FILE", format!("{dir}/values.yaml"), &[]));
-    out.push(v("INGRESS_FILE", format!("{dir}/ingress.yaml"), &[]));
-    if s.monitoring.service_monitor {
-        out.push(v(
-            "SERVICEMONITOR_FILE",
-            format!("{dir}/servicemonitor.yaml"),
-            &[],
-        ));
+    // the files the deploy reads, from the artifact registry
+    for a in super::artifacts(r) {
+        if let Some(var) = a.variable {
+            out.push(v(var, format!("{dir}/{}", (a.file)(r)), &[]));
+        }
     }
     out
 }
@@ -139,6 +136,25 @@ pub fn helm_upgrade(commit_image: bool, tag_var: &str) -> String {
     }
     line.push_str(" --timeout \"$HELM_TIMEOUT\" --wait");
     line
+}
+
+/// The deploy, as shell lines: what is applied before the chart, the chart,
+/// what is applied after it — in the artifact registry's order. Only
+/// variable names reach the lines (the values are CI variables).
+pub fn deploy_lines(r: &Resolved, tag_var: &str) -> Vec<String> {
+    use super::Delivery;
+    let mut lines: Vec<String> = super::applied(r, Delivery::ApplyBefore)
+        .into_iter()
+        .map(|var| format!("kubectl apply --filename \"${var}\""))
+        .collect();
+    lines.push("helm repo add jupyterhub \"$CHART_REPO\" --force-update".into());
+    lines.push(helm_upgrade(r.spec.ci.deploys_commit_image(), tag_var));
+    lines.extend(
+        super::applied(r, Delivery::ApplyAfter)
+            .into_iter()
+            .map(|var| format!("kubectl apply --namespace \"$NAMESPACE\" --filename \"${var}\"")),
+    );
+    lines
 }
 
 /// A self-hosted deploy runner must bring helm and kubectl.

@@ -137,9 +137,9 @@ pub fn workflow(r: &Resolved) -> Value {
         json!(ci.deploy.runner)
     };
     steps.push(json!({
-        "name": "Deploy the chart, the Ingress and the ServiceMonitor",
+        "name": "Deploy",
         "env": deploy_env,
-        "run": deploy_script(ci.deploys_commit_image()),
+        "run": deploy_script(r),
     }));
     jobs.insert(
         "deploy".into(),
@@ -168,8 +168,9 @@ pub fn workflow(r: &Resolved) -> Value {
     })
 }
 
-/// The deploy script: kubeconfig from the secret into a private file, then helm and kubectl.
-pub fn deploy_script(commit_image: bool) -> String {
+/// The deploy script: kubeconfig from the secret into a private file, then
+/// the registry's deploy lines.
+pub fn deploy_script(r: &Resolved) -> String {
     let mut script = String::from(
         r#"umask 077
 KUBECONFIG="$(mktemp)"
@@ -177,22 +178,18 @@ export KUBECONFIG
 trap 'rm -f "$KUBECONFIG"' EXIT
 printf '%s' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 if [ -n "${KUBE_CONTEXT:-}" ]; then kubectl config use-context "$KUBE_CONTEXT"; fi
-helm repo add jupyterhub "$CHART_REPO" --force-update
 "#,
     );
-    script.push_str(&super::ci::helm_upgrade(commit_image, "$IMAGE_TAG"));
-    script.push_str(
-        r#"
-kubectl apply --namespace "$NAMESPACE" --filename "$INGRESS_FILE"
-if [ -n "${SERVICEMONITOR_FILE:-}" ]; then kubectl apply --namespace "$NAMESPACE" --filename "$SERVICEMONITOR_FILE"; fi
-"#,
-    );
+    for line in super::ci::deploy_lines(r, "$IMAGE_TAG") {
+        script.push_str(&line);
+        script.push('\n');
+    }
     script
 }
 
 /// The workflow file's text: the YAML, with the pinned action's release as a comment.
-pub fn render(header: &str, r: &Resolved) -> String {
-    let text = super::yaml_file(header, &workflow(r));
+pub fn render(header: &str, workflow: &Value) -> String {
+    let text = super::yaml_file(header, workflow);
     let (uses, release) = CHECKOUT;
     text.replace(
         &format!("uses: {uses}\n"),

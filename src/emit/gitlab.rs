@@ -150,7 +150,11 @@ pub fn pipeline(r: &Resolved) -> Value {
     } else {
         None
     };
-    let upgrade = super::ci::helm_upgrade(ci.deploys_commit_image(), "$CI_COMMIT_SHA");
+    let mut deploy_script = vec![
+        "if [ -n \"${KUBE_CONTEXT:-}\" ]; then kubectl config use-context \"$KUBE_CONTEXT\"; fi"
+            .to_string(),
+    ];
+    deploy_script.extend(super::ci::deploy_lines(r, "$CI_COMMIT_SHA"));
     doc.insert(
         "deploy".into(),
         with_deploy_tags(
@@ -164,13 +168,7 @@ pub fn pipeline(r: &Resolved) -> Value {
                 "resource_group": format!("deploy-{}", r.env),
                 // a File-type CI/CD variable named in the spec (names are checked identifiers)
                 "variables": {"KUBECONFIG": format!("${}", ci.deploy.kubeconfig_variable)},
-                "script": [
-                    "if [ -n \"${KUBE_CONTEXT:-}\" ]; then kubectl config use-context \"$KUBE_CONTEXT\"; fi",
-                    "helm repo add jupyterhub \"$CHART_REPO\" --force-update",
-                    upgrade,
-                    "kubectl apply --namespace \"$NAMESPACE\" --filename \"$INGRESS_FILE\"",
-                    "if [ -n \"${SERVICEMONITOR_FILE:-}\" ]; then kubectl apply --namespace \"$NAMESPACE\" --filename \"$SERVICEMONITOR_FILE\"; fi",
-                ],
+                "script": deploy_script,
                 "needs": deploy_needs,
                 "rules": branch_rules(r, when),
             }),

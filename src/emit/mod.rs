@@ -11,6 +11,7 @@ pub mod ci;
 pub mod github;
 pub mod gitlab;
 pub mod ingress;
+pub mod namespace;
 pub mod servicemonitor;
 pub mod values;
 
@@ -53,6 +54,113 @@ pub fn yaml_file(header: &str, value: &impl Serialize) -> String {
     out
 }
 
+/// How an artifact reaches the cluster, in deploy order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// `kubectl apply` before `helm upgrade`: what the release needs first.
+    ApplyBefore,
+    /// The Helm values of the release.
+    HelmValues,
+    /// `kubectl apply` after `helm upgrade`.
+    ApplyAfter,
+    /// Read by the CI system; not applied.
+    CiFile,
+}
+
+/// One generated file of an environment: a row of [`ARTIFACTS`].
+pub struct Artifact {
+    /// Its path inside `environments/<env>/`.
+    pub file: fn(&Resolved) -> String,
+    /// The second line of its header: what it is.
+    pub what: fn(&Resolved) -> String,
+    /// Whether the environment has it.
+    pub applies: fn(&Resolved) -> bool,
+    /// The document as data, given the environment's Helm values (what
+    /// `explain` perturbs, and what is serialized).
+    pub document: fn(&Resolved, &serde_json::Value) -> serde_json::Value,
+    pub delivery: Delivery,
+    /// The CI variable that names the file for the deploy steps.
+    pub variable: Option<&'static str>,
+}
+
+fn to_value(v: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).expect("generated documents serialize")
+}
+
+/// Every artifact, in the order files are listed and deployed. `build`,
+/// `build --check` and orphan detection, `explain`, and the CI deploy steps
+/// all read this table: an artifact is one module and one row.
+pub const ARTIFACTS: &[Artifact] = &[
+    Artifact {
+        file: |_| "namespace.yaml".into(),
+        what: |r| {
+            format!(
+                "Namespace `{}`, with the Pod Security level it enforces.",
+                r.spec.environment.namespace
+            )
+        },
+        applies: namespace::applies,
+        document: |r, _| to_value(namespace::namespace(r)),
+        delivery: Delivery::ApplyBefore,
+        variable: Some("NAMESPACE_FILE"),
+    },
+    Artifact {
+        file: |_| "values.yaml".into(),
+        what: values_what,
+        applies: |_| true,
+        document: |_, values| values.clone(),
+        delivery: Delivery::HelmValues,
+        variable: Some("VALUES_FILE"),
+    },
+    Artifact {
+        file: |_| "ingress.yaml".into(),
+        what: |_| "Ingress to the chart's proxy-public Service.".into(),
+        applies: |_| true,
+        document: |r, _| ingress::ingress(r),
+        delivery: Delivery::ApplyAfter,
+        variable: Some("INGRESS_FILE"),
+    },
+    Artifact {
+        file: |_| "servicemonitor.yaml".into(),
+        what: |_| "prometheus-operator ServiceMonitor for the hub's /hub/metrics.".into(),
+        applies: |r| r.spec.monitoring.service_monitor,
+        document: |r, _| servicemonitor::service_monitor(r),
+        delivery: Delivery::ApplyAfter,
+        variable: Some("SERVICEMONITOR_FILE"),
+    },
+    Artifact {
+        file: ci::file_name,
+        what: |r| match r.spec.ci.provider {
+            crate::model::CiProvider::Github => {
+                "GitHub Actions workflow: lint, drift check, image build, deploy.".into()
+            }
+            crate::model::CiProvider::Gitlab => {
+                "GitLab CI pipeline: lint, drift check, image build, deploy.".into()
+            }
+        },
+        applies: |_| true,
+        document: |r, _| match r.spec.ci.provider {
+            crate::model::CiProvider::Github => github::workflow(r),
+            crate::model::CiProvider::Gitlab => gitlab::pipeline(r),
+        },
+        delivery: Delivery::CiFile,
+        variable: None,
+    },
+];
+
+/// The artifacts an environment has.
+pub fn artifacts(r: &Resolved) -> impl Iterator<Item = &'static Artifact> + '_ {
+    ARTIFACTS.iter().filter(move |a| (a.applies)(r))
+}
+
+/// The artifacts `kubectl apply` deploys at `when`, with their CI variables.
+pub fn applied(r: &Resolved, when: Delivery) -> Vec<&'static str> {
+    artifacts(r)
+        .filter(|a| a.delivery == when)
+        .filter_map(|a| a.variable)
+        .collect()
+}
+
 /// What the values file is, and — when the pipeline deploys the image it
 /// built for the commit — that the image tag in it is replaced at deploy time.
 fn values_what(r: &Resolved) -> String {
@@ -76,57 +184,26 @@ fn values_what(r: &Resolved) -> String {
 /// Every output of one environment, under `environments/<env>/`.
 pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
     let dir = format!("environments/{}", r.env);
-    let mut outs = vec![
-        Output {
-            path: format!("{dir}/values.yaml"),
-            contents: yaml_file(&header(&r.inputs, &values_what(r)), values),
-        },
-        Output {
-            path: format!("{dir}/ingress.yaml"),
-            contents: yaml_file(
-                &header(&r.inputs, "Ingress to the chart's proxy-public Service."),
-                &ingress::ingress(r),
-            ),
-        },
-    ];
-    if r.spec.monitoring.service_monitor {
+    let mut outs = Vec::new();
+    for a in artifacts(r) {
+        let file = (a.file)(r);
+        let header = header(&r.inputs, &(a.what)(r));
+        let doc = (a.document)(r, values);
+        let contents = match (a.delivery, r.spec.ci.provider) {
+            // the pinned actions' releases as comments
+            (Delivery::CiFile, crate::model::CiProvider::Github) => github::render(&header, &doc),
+            _ => yaml_file(&header, &doc),
+        };
+        if a.delivery == Delivery::CiFile && r.spec.ci.write_to_repo {
+            outs.push(Output {
+                path: file.clone(),
+                contents: contents.clone(),
+            });
+        }
         outs.push(Output {
-            path: format!("{dir}/servicemonitor.yaml"),
-            contents: yaml_file(
-                &header(
-                    &r.inputs,
-                    "prometheus-operator ServiceMonitor for the hub's /hub/metrics.",
-                ),
-                &servicemonitor::service_monitor(r),
-            ),
+            path: format!("{dir}/{file}"),
+            contents,
         });
     }
-    let ci_file = ci::file_name(r);
-    let ci_text = match r.spec.ci.provider {
-        crate::model::CiProvider::Github => github::render(
-            &header(
-                &r.inputs,
-                "GitHub Actions workflow: lint, drift check, image build, deploy.",
-            ),
-            r,
-        ),
-        crate::model::CiProvider::Gitlab => yaml_file(
-            &header(
-                &r.inputs,
-                "GitLab CI pipeline: lint, drift check, image build, deploy.",
-            ),
-            &gitlab::pipeline(r),
-        ),
-    };
-    if r.spec.ci.write_to_repo {
-        outs.push(Output {
-            path: ci_file.clone(),
-            contents: ci_text.clone(),
-        });
-    }
-    outs.push(Output {
-        path: format!("{dir}/{ci_file}"),
-        contents: ci_text,
-    });
     outs
 }

@@ -233,7 +233,7 @@ pub fn prometheus_peer(m: &crate::model::Monitoring) -> Option<Value> {
 /// Under Pod Security `restricted`, what KubeSpawner adds to the chart's user
 /// container security context (`runAsUser`, `allowPrivilegeEscalation: false`).
 fn restricted_container_context(s: &Spec) -> Option<Value> {
-    (s.cluster.pod_security == Some(PodSecurity::Restricted)).then(|| {
+    (s.pod_security() == PodSecurity::Restricted).then(|| {
         json!({
             "runAsNonRoot": true,
             "capabilities": {"drop": ["ALL"]},
@@ -293,10 +293,7 @@ fn singleuser(s: &Spec) -> Value {
 /// is enforced (the container would be refused).
 pub fn block_metadata_with_iptables(s: &Spec) -> bool {
     let on_prem = s.cluster.location == Some(Location::OnPrem);
-    let strict = s
-        .cluster
-        .pod_security
-        .is_some_and(|p| p >= PodSecurity::Baseline);
+    let strict = s.pod_security() >= PodSecurity::Baseline;
     !(on_prem || strict)
 }
 

@@ -10,8 +10,8 @@ pub const RULE: Rule = Rule {
     stage: Stage::Values,
     summary: "user pods that the namespace's enforced Pod Security level refuses",
     docs: r#"## What it does
-With `cluster.pod_security` set to `baseline` or `restricted` (the level the
-namespace enforces), flags generated values that make KubeSpawner create
+Where the namespace enforces `baseline` or `restricted` — `cluster.pod_security`,
+or `baseline` in the Namespace jhubgen writes by default — flags generated values that make KubeSpawner create
 user pods that level refuses:
 - `singleuser.cloudMetadata.blockWithIptables: true`: the chart's
   `block-cloud-metadata` init container runs as root with `NET_ADMIN` and
@@ -37,9 +37,7 @@ the singleuser NetworkPolicy denies 169.254.169.254 anyway
 };
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
-    let Some(level) = cx.r.spec.cluster.pod_security else {
-        return;
-    };
+    let level = cx.r.spec.pod_security();
     if level == PodSecurity::Privileged {
         return;
     }
@@ -81,7 +79,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                 ),
             )
             .at(origin, "refused by Pod Security")
-            .also(cx.at("/cluster/pod_security"), "the enforced level")
+            .also(
+                cx.at("/cluster/pod_security"),
+                "the enforced level (baseline by default)",
+            )
             .key(key)
             .help("remove the override: jhubgen writes what the enforced level admits"),
         );

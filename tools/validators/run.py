@@ -5,7 +5,8 @@ Usage (with the venv that setup.sh makes):
 
     target/validators-venv/bin/python tools/validators/run.py ENVDIR [ENVDIR...]
 
-Each ENVDIR holds values.yaml, ingress.yaml and servicemonitor.yaml. Every check
+Each ENVDIR holds values.yaml, ingress.yaml and servicemonitor.yaml, and
+namespace.yaml where the environment writes its Namespace. Every check
 prints one line per file, "ok" or "FAIL" followed by the validator's errors,
 and the exit code is 1 if any check failed, 0 otherwise. A validator that
 cannot run (missing tool, import error, crash) is a FAIL, never a skip.
@@ -18,6 +19,8 @@ Checks (README.md in this folder says more):
                         classes of JupyterHub 5.5.0, OAuthenticator 17.4.0 and
                         KubeSpawner 7.0.0; the authenticator is instantiated;
                         singleuser.profileList overrides against KubeSpawner.
+  namespace             kubernetes-validate --strict for Kubernetes 1.30, and
+                        Pod Security Admission labels with valid levels/versions.
   ingress               kubernetes-validate --strict for Kubernetes 1.30.
   servicemonitor        check-jsonschema CLI with the ServiceMonitor CRD schema.
   servicemonitor-strict the same schema with unknown fields rejected, the way
@@ -521,6 +524,41 @@ def check_ingress(path: str):
     return errors, []
 
 
+PSA_LEVELS = {"privileged", "baseline", "restricted"}
+PSA_VERSION = re.compile(r"^(latest|v1\.[0-9]+)$")
+
+
+def check_namespace(path: str):
+    """kubernetes-validate --strict, and Pod Security Admission labels with
+    the values the admission controller accepts (an unknown level or version
+    is not an error there: it falls back, silently, to another level)."""
+    if not os.path.exists(path):
+        return [], ["no namespace.yaml: the environment does not write its Namespace"]
+    doc = load_document(path)
+    errors = assert_kind(doc, "v1", "Namespace")
+    labels = ((doc.get("metadata") or {}).get("labels") or {})
+    psa = {k.split("/", 1)[1]: v for k, v in labels.items() if k.startswith("pod-security.kubernetes.io/")}
+    if "enforce" not in psa:
+        errors.append("no pod-security.kubernetes.io/enforce label")
+    for mode, value in sorted(psa.items()):
+        if mode in ("enforce", "warn", "audit"):
+            if value not in PSA_LEVELS:
+                errors.append(f"pod-security.kubernetes.io/{mode}: {value!r} is not a level ({', '.join(sorted(PSA_LEVELS))})")
+        elif mode in ("enforce-version", "warn-version", "audit-version"):
+            if not PSA_VERSION.match(str(value)):
+                errors.append(f"pod-security.kubernetes.io/{mode}: {value!r} is not `latest` or `v1.N`")
+        else:
+            errors.append(f"pod-security.kubernetes.io/{mode}: not a Pod Security Admission label")
+    rc, output = run_tool(["kubernetes-validate", "--kubernetes-version", KUBERNETES_VERSION, "--strict", path])
+    lines = output.splitlines()
+    passed = any(line.startswith("INFO ") and " passed " in line for line in lines)
+    bad = [line for line in lines if line.split(" ", 1)[0] in ("WARN", "ERROR", "FATAL")]
+    if rc != 0 or bad or not passed:
+        errors.append(f"kubernetes-validate exit {rc}:")
+        errors.extend("  " + line for line in lines)
+    return errors, [f"enforces {psa.get('enforce')}"]
+
+
 # --------------------------------------------------------------------------
 # d. servicemonitor (check-jsonschema) and servicemonitor-strict
 # --------------------------------------------------------------------------
@@ -588,6 +626,7 @@ def check_servicemonitor_strict(path: str):
 # --------------------------------------------------------------------------
 
 CHECKS = [
+    ("namespace", "namespace.yaml", check_namespace),
     ("chart-schema", "values.yaml", check_chart_schema),
     ("hub-config", "values.yaml", check_hub_config),
     ("ingress", "ingress.yaml", check_ingress),
@@ -596,7 +635,7 @@ CHECKS = [
 ]
 # These mostly wait for a CLI subprocess (about a second each), so they run in
 # a thread pool while the in-process checks run; the output order is kept.
-SUBPROCESS_CHECKS = {check_ingress, check_servicemonitor}
+SUBPROCESS_CHECKS = {check_namespace, check_ingress, check_servicemonitor}
 
 
 def run_check(check, path: str):
