@@ -8,7 +8,9 @@ a KubeSpawner 7.0.0 with that config and a stand-in user runs what its
 `_start` runs before it calls the Kubernetes API — `load_user_options()` with
 `{"profile": slug}`, `get_pod_manifest()`, the `modify_pod_hook` — and the
 manifest is compared with the environment's spec and checked against the Pod
-Security Standard the cluster enforces. No Kubernetes API is called: the
+Security Standard the cluster enforces — and so are the chart's own pods (hub,
+proxy, image pullers, user scheduler, placeholders), from the security contexts
+the merged values give their templates. No Kubernetes API is called: the
 kubeconfig points at 127.0.0.1:1 and the in-cluster variables are removed.
 """
 
@@ -257,6 +259,47 @@ def check_profile(env: Env, r: Result, slug: str, profile: dict, spawner, pod: d
                  f"{where}: PVC access modes {want_modes}", f"the PVC has {pvc_spec.get('accessModes')}")
 
 
+
+# The chart's own pods, as its templates build them (chart 4.4.0): the security
+# contexts come from the merged values; the templates add no host namespaces,
+# hostPath volumes, host ports or capabilities to any of them.
+CHART_PODS = [
+    # (component, pod securityContext key, container securityContext keys, enabled when)
+    ("hub", "hub.podSecurityContext", ["hub.containerSecurityContext"], None),
+    ("proxy", None, ["proxy.chp.containerSecurityContext"], None),
+    ("hook-image-puller", None,
+     ["prePuller.containerSecurityContext", "prePuller.pause.containerSecurityContext"],
+     "prePuller.hook.enabled"),
+    ("hook-image-awaiter", None, ["prePuller.hook.containerSecurityContext"], "prePuller.hook.enabled"),
+    ("continuous-image-puller", None,
+     ["prePuller.containerSecurityContext", "prePuller.pause.containerSecurityContext"],
+     "prePuller.continuous.enabled"),
+    ("user-scheduler", None, ["scheduling.userScheduler.containerSecurityContext"],
+     "scheduling.userScheduler.enabled"),
+    ("user-placeholder", None, ["scheduling.userPlaceholder.containerSecurityContext"],
+     "scheduling.userPlaceholder.enabled"),
+]
+
+
+def check_chart_pods(env: Env, r: Result, level: str):
+    """Every pod the chart itself runs must pass the enforced level too."""
+    for component, psc_key, csc_keys, enabled in CHART_PODS:
+        if enabled and not dig(env.merged, enabled):
+            continue
+        pod = {
+            "metadata": {"name": component},
+            "spec": {
+                "securityContext": dig(env.merged, psc_key) if psc_key else {},
+                "containers": [
+                    {"name": key.rsplit(".", 2)[-2], "securityContext": dig(env.merged, key) or {}}
+                    for key in csc_keys
+                ],
+            },
+        }
+        found = pss.violations(pod, level)
+        r.expect(not found, f"chart pod {component}: passes Pod Security {level!r}", "; ".join(found))
+
+
 def check(env: Env) -> Result:
     r = Result()
     profiles = {p["slug"]: p for p in env.s("profiles", [])}
@@ -305,4 +348,5 @@ def check(env: Env) -> Result:
                      f"a user's volume is {'deleted' if want else 'kept'} when the user is deleted",
                      f"KubeSpawner.delete_pvc is {spawner.delete_pvc} (spec storage.delete_with_user, "
                      f"default: kept in production and staging)")
+    check_chart_pods(env, r, env.s("cluster.pod_security", "privileged"))
     return r
