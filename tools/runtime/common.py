@@ -22,6 +22,7 @@ import shutil
 import string
 import uuid
 import os
+import sys
 from pathlib import Path
 
 import yaml
@@ -54,23 +55,9 @@ class CheckError(Exception):
 # --------------------------------------------------------------------------
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# the validators' loader: duplicate keys are errors
+sys.path.insert(0, str(REPO / "tools" / "validators"))
+from strict_yaml import StrictLoader  # noqa: E402
 
 
 def load_yaml(path: Path) -> dict:

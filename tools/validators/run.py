@@ -64,25 +64,7 @@ class CheckError(Exception):
 # --------------------------------------------------------------------------
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys instead of keeping the last."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+from strict_yaml import StrictLoader  # noqa: E402 (this folder is on sys.path)
 
 
 def load_document(path: str) -> dict:
@@ -511,17 +493,21 @@ def run_tool(argv: list) -> tuple[int, str]:
     return proc.returncode, (proc.stdout + proc.stderr).strip()
 
 
-def check_ingress(path: str):
-    errors = assert_kind(load_document(path), "networking.k8s.io/v1", "Ingress")
+def kubernetes_validate(path: str) -> list:
+    """kubernetes-validate --strict for KUBERNETES_VERSION; its complaints, if any."""
     rc, output = run_tool(["kubernetes-validate", "--kubernetes-version", KUBERNETES_VERSION, "--strict", path])
     lines = output.splitlines()
     # Exit 0 is not enough: a kind without a schema is only a WARN with exit 0.
     passed = any(line.startswith("INFO ") and " passed " in line for line in lines)
     bad = [line for line in lines if line.split(" ", 1)[0] in ("WARN", "ERROR", "FATAL")]
     if rc != 0 or bad or not passed:
-        errors.append(f"kubernetes-validate exit {rc}:")
-        errors.extend("  " + line for line in lines)
-    return errors, []
+        return [f"kubernetes-validate exit {rc}:"] + ["  " + line for line in lines]
+    return []
+
+
+def check_ingress(path: str):
+    errors = assert_kind(load_document(path), "networking.k8s.io/v1", "Ingress")
+    return errors + kubernetes_validate(path), []
 
 
 PSA_LEVELS = {"privileged", "baseline", "restricted"}
@@ -549,13 +535,7 @@ def check_namespace(path: str):
                 errors.append(f"pod-security.kubernetes.io/{mode}: {value!r} is not `latest` or `v1.N`")
         else:
             errors.append(f"pod-security.kubernetes.io/{mode}: not a Pod Security Admission label")
-    rc, output = run_tool(["kubernetes-validate", "--kubernetes-version", KUBERNETES_VERSION, "--strict", path])
-    lines = output.splitlines()
-    passed = any(line.startswith("INFO ") and " passed " in line for line in lines)
-    bad = [line for line in lines if line.split(" ", 1)[0] in ("WARN", "ERROR", "FATAL")]
-    if rc != 0 or bad or not passed:
-        errors.append(f"kubernetes-validate exit {rc}:")
-        errors.extend("  " + line for line in lines)
+    errors += kubernetes_validate(path)
     return errors, [f"enforces {psa.get('enforce')}"]
 
 
