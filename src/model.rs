@@ -374,7 +374,8 @@ pub struct GitHubAuth {
     /// Organisations whose members may log in (`org`), or teams (`org:team`).
     #[serde(default)]
     pub organizations: Vec<String>,
-    /// OAuth scopes; `read:org` is added when teams are listed.
+    /// OAuth scopes; `read:org` is added whenever `organizations` gate access (without it
+    /// GitHub shows only public membership).
     #[serde(default)]
     pub scope: Vec<String>,
 }
