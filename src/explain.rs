@@ -24,9 +24,17 @@ pub struct OutLeaf {
 /// Every generated document of an environment, from the artifact registry.
 fn documents(r: &Resolved) -> Vec<(String, Value)> {
     let values = emit::values::values(r);
-    emit::artifacts(r)
+    let mut docs: Vec<(String, Value)> = emit::artifacts(r)
         .map(|a| ((a.file)(r), (a.document)(r, &values)))
-        .collect()
+        .collect();
+    if r.spec.ci.provider == crate::model::CiProvider::Gitlab {
+        // this environment's jobs of the shared pipeline
+        docs.push((
+            "../../.gitlab-ci.yml".to_string(),
+            emit::gitlab::pipeline(&[r]),
+        ));
+    }
+    docs
 }
 
 /// Every value of an environment's generated files.

@@ -119,6 +119,9 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
         }
     }
     diags.extend(duplicate_identities(&envs));
+    if only.is_empty() || project.overlays.iter().all(|(n, _)| only.contains(n)) {
+        outputs.extend(emit::shared(&envs));
+    }
     diags.extend(duplicate_outputs(&envs, &outputs));
     diag::sort(&mut diags);
     diags.dedup();

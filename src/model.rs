@@ -701,8 +701,9 @@ pub struct Ci {
     #[serde(default = "default_branches")]
     #[schemars(length(min = 1))]
     pub deploy_branches: Vec<String>,
-    /// Also write the pipeline where the CI system reads it (`.github/workflows/<name>.yml`
-    /// or `.gitlab-ci.yml` at the root), besides `environments/<env>/`.
+    /// GitHub: also write the workflow where GitHub reads it (`.github/workflows/<name>.yml`
+    /// at the root), besides `environments/<env>/`. (GitLab environments share one
+    /// pipeline, always `.gitlab-ci.yml` at the root.)
     #[serde(default)]
     pub write_to_repo: bool,
     /// How the pipeline installs jhubgen.

@@ -182,9 +182,9 @@ fn hostile_values_stay_inert() {
     }
 
     // GitLab: `$` values are not expanded by GitLab, and in no script
-    let gl = yaml(&p.path().join("environments/aiv/.gitlab-ci.yml"));
+    let gl = yaml(&p.path().join(".gitlab-ci.yml"));
     assert_eq!(
-        gl["variables"]["KUBE_CONTEXT"],
+        gl["deploy-aiv"]["variables"]["KUBE_CONTEXT"],
         serde_json::json!({"value": aiv_context, "expand": false})
     );
     let mut lines = Vec::new();
@@ -219,7 +219,7 @@ fn hostile_values_stay_inert() {
             .any(|c| c[0] == "helm" && c[1] == "upgrade" && c.contains(&"jhub-lab".to_string()))
     );
 
-    let gl_script = gl["deploy"]["script"]
+    let gl_script = gl["deploy-aiv"]["script"]
         .as_array()
         .unwrap()
         .iter()
@@ -230,6 +230,7 @@ fn hostile_values_stay_inert() {
         .as_object()
         .unwrap()
         .iter()
+        .chain(gl["deploy-aiv"]["variables"].as_object().unwrap().iter())
         .map(|(k, v)| {
             (
                 k.clone(),
@@ -245,13 +246,8 @@ fn hostile_values_stay_inert() {
     );
 
     // and the files stay valid for every CI validator
-    common::run_validator(
-        "ci_check.py",
-        &[
-            p.path().join("environments/lab"),
-            p.path().join("environments/aiv"),
-        ],
-    );
+    let (_scratch, dirs) = common::ci_dirs(p.path());
+    common::run_validator("ci_check.py", &dirs);
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn rendered_diff() {
         &repo(),
     );
     assert!(
-        md.starts_with("### Rendered files\n\n6 file(s) changed"),
+        md.starts_with("### Rendered files\n\n5 file(s) changed"),
         "{md}"
     );
     let (_, json, _) = run(
@@ -80,7 +80,7 @@ fn rendered_diff() {
         &repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["rendered"]["summary"]["changed"], 6);
+    assert_eq!(v["rendered"]["summary"]["changed"], 5);
 }
 
 use common::git;

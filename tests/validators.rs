@@ -62,15 +62,15 @@ fn committed_environments_pass_every_validator() {
 
 #[test]
 fn ci_pipelines_pass_actionlint_zizmor_and_the_schemas() {
-    let dirs = ["lab", "aiv", "aiv-staging"].map(|e| repo().join("environments").join(e));
+    let (_scratch, dirs) = common::ci_dirs(&repo());
     let text = run_ci_validators(&dirs);
     for (check, file) in [
         ("actionlint", "lab/.github/workflows/jupyterhub-lab.yml"),
         ("zizmor", "lab/.github/workflows/jupyterhub-lab.yml"),
         ("schema", "lab/.github/workflows/jupyterhub-lab.yml"),
         ("yamllint", "lab/.github/workflows/jupyterhub-lab.yml"),
-        ("schema", "aiv/.gitlab-ci.yml"),
-        ("yamllint", "aiv/.gitlab-ci.yml"),
+        ("schema", "gitlab/.gitlab-ci.yml"),
+        ("yamllint", "gitlab/.gitlab-ci.yml"),
     ] {
         assert!(
             text.lines()
@@ -125,6 +125,7 @@ fn good_variants_build_and_pass_every_validator() {
     assert!(!cases.is_empty());
     let mut projects = Vec::new();
     let mut dirs = Vec::new();
+    let mut ci_dirs = Vec::new();
     for case in cases {
         let p = project_with(Some(&case));
         let project = jhubgen::project::open(p.path()).unwrap();
@@ -164,10 +165,12 @@ fn good_variants_build_and_pass_every_validator() {
         for r in &build.envs {
             dirs.push(p.path().join("environments").join(&r.env));
         }
-        projects.push(p);
+        let (scratch, ci) = common::ci_dirs(p.path());
+        ci_dirs.extend(ci);
+        projects.push((p, scratch));
     }
     run_validators(&dirs);
-    run_ci_validators(&dirs);
+    run_ci_validators(&ci_dirs);
 }
 
 /// The committed schema is what editors use through each file's `#:schema`

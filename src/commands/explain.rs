@@ -27,6 +27,14 @@ fn origin(l: &Leaf) -> String {
         .unwrap_or_else(|| "default (set in no file)".into())
 }
 
+/// A generated file's path from the root (shared files sit above the environment's folder).
+fn out_path(dir: &str, file: &str) -> String {
+    match file.strip_prefix("../../") {
+        Some(root) => root.to_string(),
+        None => format!("{dir}/{file}"),
+    }
+}
+
 fn under(key: &str, prefix: &str) -> bool {
     key == prefix
         || key.starts_with(&format!("{prefix}."))
@@ -103,7 +111,7 @@ impl Args {
                         } else {
                             ""
                         };
-                        let _ = writeln!(out, "    {dir}/{}  {}{what}", f.file, f.key);
+                        let _ = writeln!(out, "    {}  {}{what}", out_path(&dir, &f.file), f.key);
                     }
                 }
             }
@@ -177,7 +185,13 @@ impl Args {
         let flows: Vec<(&Leaf, Vec<OutLeaf>)> =
             leaves.iter().map(|l| (l, flows_into(r, l))).collect();
         for t in targets {
-            let _ = writeln!(out, "{dir}/{}: {} = {}", t.file, t.key, show(&t.value));
+            let _ = writeln!(
+                out,
+                "{}: {} = {}",
+                out_path(&dir, &t.file),
+                t.key,
+                show(&t.value)
+            );
             let sources: Vec<&Leaf> = flows
                 .iter()
                 .filter(|(_, f)| f.iter().any(|o| o.file == t.file && o.key == t.key))

@@ -138,10 +138,11 @@ pub const ARTIFACTS: &[Artifact] = &[
                 "GitLab CI pipeline: lint, drift check, image build, deploy.".into()
             }
         },
-        applies: |_| true,
+        // GitLab environments share one pipeline: see [`shared`]
+        applies: |r| r.spec.ci.provider == crate::model::CiProvider::Github,
         document: |r, _| match r.spec.ci.provider {
             crate::model::CiProvider::Github => github::workflow(r),
-            crate::model::CiProvider::Gitlab => gitlab::pipeline(r),
+            crate::model::CiProvider::Gitlab => gitlab::pipeline(&[r]),
         },
         delivery: Delivery::CiFile,
         variable: None,
@@ -206,4 +207,42 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
         });
     }
     outs
+}
+
+/// Files shared by several environments: the GitLab pipeline of every GitLab
+/// environment, at the repository root where GitLab reads it. Written only by
+/// a build of the whole project (it needs every environment it deploys).
+pub fn shared(envs: &[Resolved]) -> Vec<Output> {
+    let gitlab: Vec<&Resolved> = envs
+        .iter()
+        .filter(|r| r.spec.ci.provider == crate::model::CiProvider::Gitlab)
+        .collect();
+    if gitlab.is_empty() {
+        return Vec::new();
+    }
+    let mut inputs: Vec<String> = Vec::new();
+    for r in gitlab::promotion_order(&gitlab) {
+        for i in &r.inputs {
+            if !inputs.contains(i) {
+                inputs.push(i.clone());
+            }
+        }
+    }
+    let order: Vec<&str> = gitlab::promotion_order(&gitlab)
+        .iter()
+        .map(|r| r.env.as_str())
+        .collect();
+    vec![Output {
+        path: ".gitlab-ci.yml".to_string(),
+        contents: yaml_file(
+            &header(
+                &inputs,
+                &format!(
+                    "GitLab CI pipeline of {}: lint, drift check, image build, deploys in promotion order.",
+                    order.join(" → ")
+                ),
+            ),
+            &gitlab::pipeline(&gitlab),
+        ),
+    }]
 }

@@ -173,3 +173,25 @@ pub fn run_validator(script: &str, dirs: &[PathBuf]) -> String {
     assert!(out.status.success(), "{script} failed:\n{text}");
     text
 }
+
+/// The folders to give `ci_check.py` (one CI file each): every environment
+/// folder that holds a workflow, and the project's shared GitLab pipeline
+/// (`.gitlab-ci.yml` at the root, copied into a folder of its own, since the
+/// root may also hold workflows written there with `ci.write_to_repo`).
+pub fn ci_dirs(root: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("environments")) {
+        let mut envs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        envs.sort();
+        dirs.extend(envs.into_iter().filter(|d| d.join(".github").is_dir()));
+    }
+    let gitlab = root.join(".gitlab-ci.yml");
+    if gitlab.is_file() {
+        let dir = scratch.path().join("gitlab");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&gitlab, dir.join(".gitlab-ci.yml")).unwrap();
+        dirs.push(dir);
+    }
+    (scratch, dirs)
+}
