@@ -196,7 +196,7 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
         }
     }
     let mut build_job: Vec<Option<String>> = vec![None; envs.len()];
-    for (n, (key, users)) in builds.iter().enumerate() {
+    for (key, users) in &builds {
         let r = envs[users[0]];
         let name = if builds.len() == 1 {
             "build-image".to_string()
@@ -228,7 +228,6 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
                 r,
             ),
         );
-        let _ = n;
         for &u in users {
             build_job[u] = Some(name.clone());
         }

@@ -57,6 +57,7 @@ class CheckError(Exception):
 
 # the validators' loader: duplicate keys are errors
 sys.path.insert(0, str(REPO / "tools" / "validators"))
+from helm_values import helm_merge  # noqa: E402
 from strict_yaml import StrictLoader  # noqa: E402
 
 
@@ -73,19 +74,6 @@ def load_yaml(path: Path) -> dict:
     return docs[0]
 
 
-def helm_merge(defaults: dict, overlay: dict) -> dict:
-    """Helm's coalescing of user values over chart defaults: maps merge,
-    lists and scalars replace, a null deletes the default's key (a null for a
-    key the defaults lack is kept). Lists are never walked into."""
-    result = copy.deepcopy(defaults)
-    for key, value in overlay.items():
-        if value is None and key in result:
-            del result[key]
-        elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = helm_merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
 
 
 def chart_defaults() -> dict:
