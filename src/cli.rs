@@ -1,4 +1,6 @@
-//! The command line (DESIGN §4, a contract): clap derive, one struct per subcommand.
+//! The command line (DESIGN §4, a contract): clap derive, one struct per
+//! subcommand. Only the types: each command runs in `crate::commands`, which
+//! reads these; this module imports nothing from there.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -20,17 +22,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile base + overlays into environments/<env>/
-    Build(crate::commands::build::Args),
+    Build(BuildArgs),
     /// Check the specs (schema and domain rules) without writing anything
-    Lint(crate::commands::lint::Args),
+    Lint(LintArgs),
     /// Compare two environments, or one with another revision
-    Diff(crate::commands::diff::Args),
+    Diff(DiffArgs),
     /// Where a value comes from and where it goes
-    Explain(crate::commands::explain::Args),
+    Explain(ExplainArgs),
     /// List the lint rules, or explain one
-    Rule(crate::commands::rule::Args),
+    Rule(RuleArgs),
     /// Print the JSON Schema of the input spec
-    Schema(crate::commands::schema::Args),
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,3 +64,85 @@ pub struct RootArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
 }
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Environments to build (overlay names); all when none is given
+    pub envs: Vec<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Write nothing; print a unified diff of every stale, missing or orphaned file and exit 1 if any
+    #[arg(long)]
+    pub check: bool,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Environments to lint (overlay names); all when none is given
+    pub envs: Vec<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// aligned and coloured, for a terminal
+    Text,
+    /// tables for a merge-request description or job summary
+    Markdown,
+    /// stable JSON for scripts
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The environment(s): two to compare them, one with --against / --against-dir
+    #[arg(required = true, num_args = 1..=2)]
+    pub envs: Vec<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Compare the generated files (unified diffs) instead of the resolved values
+    #[arg(long)]
+    pub rendered: bool,
+    /// List the settings that are the same too
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Compare ENV with itself at this git revision (read with git; no network)
+    #[arg(long, value_name = "REV", conflicts_with = "against_dir")]
+    pub against: Option<String>,
+    /// Compare ENV with itself in another checkout of the project
+    #[arg(long, value_name = "DIR")]
+    pub against_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The environment
+    pub env: String,
+    /// A spec key (`profiles[gpu-large].memory.limit`, `ingress.host`) or an
+    /// output path (`values.yaml:hub.config.GitHubOAuthenticator.oauth_callback_url`,
+    /// or without the file name); a table or profile lists everything under it
+    pub key: Option<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// A rule code (`auth/nobody-allowed`) or built-in code (`schema/unknown-key`)
+    pub code: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {}

@@ -27,13 +27,14 @@ fn documents(r: &Resolved) -> Vec<(String, Value)> {
     let mut docs: Vec<(String, Value)> = emit::artifacts(r)
         .map(|a| ((a.file)(r), (a.document)(r, &values)))
         .collect();
-    if r.spec.ci.provider == crate::model::CiProvider::Gitlab {
-        // this environment's jobs of the shared pipeline
-        docs.push((
-            "../../.gitlab-ci.yml".to_string(),
-            emit::gitlab::pipeline(&[r]),
-        ));
-    }
+    // this environment's jobs of its pipeline, which may be shared
+    let path = emit::ci::pipeline_path(r);
+    let dir = format!("environments/{}/", r.env);
+    let file = match path.strip_prefix(&dir) {
+        Some(inside) => inside.to_string(),
+        None => format!("../../{path}"),
+    };
+    docs.push((file, (emit::pipeline_of(r.spec.ci.provider).document)(&[r])));
     docs
 }
 

@@ -59,6 +59,53 @@ pub struct Build {
 /// is merged once.
 pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     warm_up();
+    let (chains, mut diags) = merge_chains(project, only);
+    let mut envs = Vec::new();
+    let mut outputs = Vec::new();
+    for m in chains {
+        match compile_merged(&m.env, m.inputs, m.tree, m.tombstones) {
+            Ok((r, outs, warnings)) => {
+                diags.extend(warnings);
+                outputs.extend(outs);
+                envs.push(r);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    diags.extend(duplicate_identities(&envs));
+    diags.extend(pipeline_mismatches(&envs));
+    let whole = only.is_empty() || project.overlays.iter().all(|(n, _)| only.contains(n));
+    outputs.extend(emit::pipeline_outputs(&envs, whole));
+    diag::sort(&mut diags);
+    diags.dedup();
+    diag::cap(&mut diags);
+    if diags.iter().any(Diag::is_error) {
+        Err(diags)
+    } else {
+        Ok(Build {
+            envs,
+            outputs,
+            diags,
+        })
+    }
+}
+
+/// One environment's merged chain, before validation.
+#[derive(Debug)]
+pub struct MergedEnv {
+    pub env: String,
+    /// The chain's files, lowest first.
+    pub inputs: Vec<String>,
+    pub tree: Entry,
+    pub tombstones: Vec<merge::Tombstone>,
+}
+
+/// The front end of [`build`]: loads every file, resolves the `extends`
+/// chains and merges each named environment's chain (all when `only` is
+/// empty). Merged trees are memoised per file, so what several environments
+/// share is merged once. An environment whose chain failed is left out, its
+/// problems among the diagnostics.
+pub fn merge_chains(project: &Project, only: &[String]) -> (Vec<MergedEnv>, Vec<Diag>) {
     let mut diags = project.diags.clone();
     let mut base: Vec<Entry> = Vec::new();
     for &id in &project.base {
@@ -87,8 +134,7 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
         None
     };
     let mut merged: HashMap<FileId, Option<Merged>> = HashMap::new();
-    let mut envs = Vec::new();
-    let mut outputs = Vec::new();
+    let mut out = Vec::new();
     for (name, id) in &project.overlays {
         if !only.is_empty() && !only.iter().any(|o| o == name) {
             continue;
@@ -99,7 +145,9 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
         if files.iter().any(|f| !loaded.contains_key(f)) {
             continue;
         }
-        let Some(tree) = merge_chain(base_tree, &files, &loaded, &mut merged, &mut diags) else {
+        let Some((tree, tombstones)) =
+            merge_chain(base_tree, &files, &loaded, &mut merged, &mut diags)
+        else {
             continue;
         };
         let inputs: Vec<String> = project
@@ -108,33 +156,14 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
             .chain(&files)
             .map(|&f| project.sources.name(f).to_string())
             .collect();
-        let (tree, tombstones) = tree;
-        match compile_merged(name, inputs, tree, tombstones) {
-            Ok((r, outs, warnings)) => {
-                diags.extend(warnings);
-                outputs.extend(outs);
-                envs.push(r);
-            }
-            Err(d) => diags.extend(d),
-        }
+        out.push(MergedEnv {
+            env: name.clone(),
+            inputs,
+            tree,
+            tombstones,
+        });
     }
-    diags.extend(duplicate_identities(&envs));
-    if only.is_empty() || project.overlays.iter().all(|(n, _)| only.contains(n)) {
-        outputs.extend(emit::shared(&envs));
-    }
-    diags.extend(duplicate_outputs(&envs, &outputs));
-    diag::sort(&mut diags);
-    diags.dedup();
-    diag::cap(&mut diags);
-    if diags.iter().any(Diag::is_error) {
-        Err(diags)
-    } else {
-        Ok(Build {
-            envs,
-            outputs,
-            diags,
-        })
-    }
+    (out, diags)
 }
 
 /// The merged tree of the chain `files` (lowest first) over the merged base,
@@ -230,28 +259,48 @@ fn warm_up() {
     });
 }
 
-/// Two environments writing the same file (`ci.write_to_repo` of two GitLab
-/// environments both want the root `.gitlab-ci.yml`).
-fn duplicate_outputs(envs: &[Resolved], outputs: &[Output]) -> Vec<Diag> {
+/// Environments that share a pipeline but disagree on what the pipeline as a
+/// whole does (how it installs jhubgen, where its checks run): one would win
+/// silently.
+fn pipeline_mismatches(envs: &[Resolved]) -> Vec<Diag> {
+    let refs: Vec<&Resolved> = envs.iter().collect();
     let mut out = Vec::new();
-    for (i, o) in outputs.iter().enumerate() {
-        if outputs[..i].iter().any(|p| p.path == o.path) {
-            let writers: Vec<&Resolved> = envs
-                .iter()
-                .filter(|r| r.spec.ci.write_to_repo && o.path == emit::ci::file_name(r))
-                .collect();
-            let mut d = Diag::error(
-                "ci/duplicate-output",
-                format!("two environments write `{}`", o.path),
-            )
-            .help("set `ci.write_to_repo = true` in one environment only, or give the GitHub workflows different `ci.name`s");
-            if let Some(second) = writers.last() {
-                d = d.at(second.origin("/ci/write_to_repo"), "writes the same file");
-                if let Some(first) = writers.first().filter(|f| f.env != second.env) {
-                    d = d.also(first.origin("/ci/write_to_repo"), "as this environment");
-                }
+    for (path, group) in emit::pipelines(&refs) {
+        let first = group[0];
+        let shared = |r: &Resolved| {
+            let ci = &r.spec.ci;
+            let mut keys = vec![
+                ("/ci/jhubgen", serde_json::to_value(&ci.jhubgen).ok()),
+                ("/ci/runner", serde_json::to_value(&ci.runner).ok()),
+            ];
+            if ci.provider == model::CiProvider::Gitlab {
+                keys.push((
+                    "/ci/gitlab_images/rust",
+                    serde_json::to_value(&ci.gitlab_images.rust).ok(),
+                ));
             }
-            out.push(d);
+            keys
+        };
+        for r in &group[1..] {
+            for ((pointer, a), (_, b)) in shared(first).into_iter().zip(shared(r)) {
+                if a == b {
+                    continue;
+                }
+                let key = pointer.trim_start_matches('/').replace('/', ".");
+                out.push(
+                    Diag::error(
+                        "ci/pipeline-mismatch",
+                        format!(
+                            "`{}` and `{}` share the pipeline `{path}` but set different `{key}`",
+                            first.env, r.env
+                        ),
+                    )
+                    .at(r.origin(pointer), format!("`{}`", r.env))
+                    .also(first.origin(pointer), format!("`{}`", first.env))
+                    .key(key)
+                    .help("the pipeline's own jobs (lint, drift check) run once for all of them: set it once, in a layer both share, or give one environment its own pipeline (`ci.name`, or `ci.location = \"environment\"`)"),
+                );
+            }
         }
     }
     out
@@ -278,8 +327,9 @@ pub fn compile_merged(
     tombstones: Vec<merge::Tombstone>,
 ) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     let (doc, provs) = merged.to_json();
-    let errors = validate::check(&doc, &provs);
+    let mut errors = validate::check(&doc, &provs);
     if !errors.is_empty() {
+        lint::set_layers(&provs, &mut errors);
         return Err(errors);
     }
     let r = resolve::resolve(env, inputs, doc, provs, tombstones)?;

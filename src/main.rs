@@ -4,7 +4,7 @@
 mod cli;
 mod commands;
 
-use clap::Parser;
+use clap::Parser as _;
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
@@ -15,9 +15,41 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let ctx = commands::Ctx { color: cli.color };
-    let code = match cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help, --version, or bad arguments (exit 2): clap's text, but written
+        // here, so that a failed write is an error rather than ignored
+        Err(e) => {
+            let ctx = commands::Ctx::new(cli::Color::Auto);
+            let styled = e.render();
+            let (written, code) = if e.use_stderr() {
+                let text = if ctx.stderr_color() {
+                    styled.ansi().to_string()
+                } else {
+                    styled.to_string()
+                };
+                (ctx.err(&text), 2)
+            } else {
+                let text = if ctx.stdout_color() {
+                    styled.ansi().to_string()
+                } else {
+                    styled.to_string()
+                };
+                (ctx.out(&text), 0)
+            };
+            return match written {
+                Ok(()) => ExitCode::from(code),
+                Err(exit) => {
+                    if let Some(message) = exit.message() {
+                        let _ = ctx.note(format_args!("{message}"));
+                    }
+                    ExitCode::from(exit.code())
+                }
+            };
+        }
+    };
+    let ctx = commands::Ctx::new(cli.color);
+    let result = match cli.command {
         Command::Build(args) => args.run(&ctx),
         Command::Lint(args) => args.run(&ctx),
         Command::Diff(args) => args.run(&ctx),
@@ -25,5 +57,14 @@ fn main() -> ExitCode {
         Command::Rule(args) => args.run(&ctx),
         Command::Schema(args) => args.run(&ctx),
     };
-    ExitCode::from(code)
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(exit) => {
+            if let Some(message) = exit.message() {
+                // standard error may be what failed: the exit code still says so
+                let _ = ctx.note(format_args!("{message}"));
+            }
+            ExitCode::from(exit.code())
+        }
+    }
 }

@@ -701,11 +701,12 @@ pub struct Ci {
     #[serde(default = "default_branches")]
     #[schemars(length(min = 1))]
     pub deploy_branches: Vec<String>,
-    /// GitHub: also write the workflow where GitHub reads it (`.github/workflows/<name>.yml`
-    /// at the root), besides `environments/<env>/`. (GitLab environments share one
-    /// pipeline, always `.gitlab-ci.yml` at the root.)
+    /// Where the pipeline is written. `root` (the default): where the CI system reads it,
+    /// `.github/workflows/<name>.yml` or `.gitlab-ci.yml`, one pipeline shared by every
+    /// environment of the provider (GitHub: of the same `name`), deploying in promotion order.
+    /// `environment`: this environment's own pipeline, inside `environments/<env>/`.
     #[serde(default)]
-    pub write_to_repo: bool,
+    pub location: CiLocation,
     /// How the pipeline installs jhubgen.
     #[serde(default)]
     pub jhubgen: JhubgenInstall,
@@ -882,6 +883,17 @@ impl Default for GitlabImages {
 pub enum CiProvider {
     Github,
     Gitlab,
+}
+
+/// Where a pipeline file is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiLocation {
+    /// Where the CI system reads it, shared by the environments of the provider.
+    #[default]
+    Root,
+    /// Inside `environments/<env>/`, this environment's alone.
+    Environment,
 }
 
 /// The JSON Schema of a merged spec (what `validate` checks).

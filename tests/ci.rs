@@ -154,21 +154,21 @@ fn hostile_values_stay_inert() {
     let aiv_context = format!("$CI_JOB_TOKEN ${{HOME}} {SUBST}{BREAKOUT}");
 
     // GitHub: the values are `env:` data, exactly as written, and in no script
-    let wf = yaml(
-        &p.path()
-            .join("environments/lab/.github/workflows/jupyterhub-lab.yml"),
-    );
-    assert_eq!(wf["env"]["KUBE_CONTEXT"], Value::from(lab_context.clone()));
+    let wf = yaml(&p.path().join(".github/workflows/jupyterhub-lab.yml"));
     assert_eq!(
-        wf["env"]["BUILD_CONTEXT"],
+        wf["jobs"]["deploy-lab"]["env"]["KUBE_CONTEXT"],
+        Value::from(lab_context.clone())
+    );
+    assert_eq!(
+        wf["jobs"]["build"]["env"]["BUILD_CONTEXT"],
         Value::from(format!("ctx {SUBST}"))
     );
     assert_eq!(
-        wf["env"]["DOCKERFILE"],
+        wf["jobs"]["build"]["env"]["DOCKERFILE"],
         Value::from(format!("Dockerfile{BREAKOUT}"))
     );
     assert_eq!(
-        wf["jobs"]["deploy"]["environment"]["name"],
+        wf["jobs"]["deploy-lab"]["environment"]["name"],
         "lab: # not a comment"
     );
     let mut runs = Vec::new();
@@ -204,6 +204,7 @@ fn hostile_values_stay_inert() {
         .as_object()
         .unwrap()
         .iter()
+        .chain(wf["jobs"]["deploy-lab"]["env"].as_object().unwrap())
         .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
         .collect();
     env.push(("KUBECONFIG_DATA".into(), "apiVersion: v1\n".into()));

@@ -72,7 +72,7 @@ fn rendered_diff() {
         &repo(),
     );
     assert!(
-        md.starts_with("### Rendered files\n\n5 file(s) changed"),
+        md.starts_with("### Rendered files\n\n4 file(s) changed"),
         "{md}"
     );
     let (_, json, _) = run(
@@ -80,7 +80,7 @@ fn rendered_diff() {
         &repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["rendered"]["summary"]["changed"], 5);
+    assert_eq!(v["rendered"]["summary"]["changed"], 4);
 }
 
 use common::git;
@@ -221,7 +221,7 @@ fn explain_keys_from_base_overlay_and_derived() {
     let (code, out, _) = run(&["explain", "lab", "culling.timeout"], p.path());
     assert_eq!(code, 0);
     assert!(
-        out.contains("overrides  3600 at base/platform.toml:48:11"),
+        out.contains("set in 2 layers, lowest first:\n    base/platform.toml:48:11  3600  shadowed\n    overlays/lab.toml:56:11   7200  wins\n"),
         "{out}"
     );
     assert!(
@@ -263,12 +263,16 @@ fn explain_follows_chains_and_deletes() {
     // aiv-staging extends aiv: the chain, lowest to highest
     let (code, out, err) = run(&["explain", "aiv-staging", "ingress.host"], &repo());
     assert_eq!(code, 0, "{err}");
+    let chain: Vec<&str> = out.lines().skip(2).take(2).collect();
     assert!(
-        out.contains("set at     overlays/aiv-staging.toml:"),
+        chain[0].starts_with("    overlays/aiv.toml:23:8")
+            && chain[0].contains(" jupyterhub.aiv.internal ")
+            && chain[0].ends_with("shadowed"),
         "{out}"
     );
     assert!(
-        out.contains("overrides  jupyterhub.aiv.internal at overlays/aiv.toml:"),
+        chain[1].starts_with("    overlays/aiv-staging.toml:13:8")
+            && chain[1].ends_with("jupyterhub-staging.aiv.internal  wins"),
         "{out}"
     );
     // what a layer deleted is explained, not "no such key"
@@ -286,8 +290,14 @@ fn explain_follows_chains_and_deletes() {
     let (code, out, err) = run(&["explain", "aiv-gpu", "culling.timeout"], p.path());
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("culling.timeout = 7200\n  set at     layers/gpu-heavy.toml:")
-            && out.contains("overrides  3600 at base/platform.toml:"),
+        out.contains("culling.timeout = 7200\n  set in 2 layers, lowest first:\n    base/platform.toml:48:11    3600  shadowed\n    layers/gpu-heavy.toml:6:11  7200  wins\n"),
+        "{out}"
+    );
+    // every layer of the chain that set it, lowest first
+    let (code, out, _) = run(&["explain", "aiv-gpu", "environment.namespace"], p.path());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("  set in 3 layers, lowest first:\n    overlays/aiv.toml:6:13          jupyterhub-prod     shadowed\n    overlays/aiv-staging.toml:8:13  jupyterhub-staging  shadowed\n    overlays/aiv-gpu.toml:5:13      jupyterhub-gpu      wins\n"),
         "{out}"
     );
     let (code, out, _) = run(
@@ -300,7 +310,7 @@ fn explain_follows_chains_and_deletes() {
     let (code, out, _) = run(&["explain", "aiv-gpu", "tls.secret"], p.path());
     assert_eq!(code, 0);
     assert!(
-        out.contains("tls.secret = aiv-staging-tls\n  set at     overlays/aiv-staging.toml:"),
+        out.contains("tls.secret = aiv-staging-tls\n  set in 2 layers, lowest first:\n    overlays/aiv.toml:29:10          aiv-corporate-tls  shadowed\n    overlays/aiv-staging.toml:16:10  aiv-staging-tls    wins\n"),
         "{out}"
     );
     let (code, out, _) = run(&["explain", "aiv-gpu", "auth.azuread.groups_key"], p.path());

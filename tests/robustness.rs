@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{jhubgen, project_with};
+use common::{jhubgen, project_with, snapshot_tree};
 
 fn assert_rejected(p: &tempfile::TempDir, what: &str) -> String {
     let out = jhubgen(&["build", "--format", "json"], p.path());
@@ -105,12 +105,46 @@ fn empty_and_odd_files() {
     std::fs::write(p.path().join("overlays/lab.toml"), "").unwrap();
     let report = assert_rejected(&p, "empty overlay");
     assert!(report.contains("schema/missing-key"), "{report}");
+}
+
+/// A byte-order mark and CRLF line ends (an editor on Windows): the same spec,
+/// the same outputs byte for byte, and a mistake reported at its own line and
+/// column (the BOM and the CRs do not shift them).
+#[test]
+fn bom_and_crlf_read_as_the_same_spec() {
+    let plain = project_with(None);
+    assert!(jhubgen(&["build"], plain.path()).status.success());
+    let odd = project_with(None);
+    for file in ["base/platform.toml", "overlays/lab.toml"] {
+        let path = odd.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains('\r'));
+        std::fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    }
+    let out = jhubgen(&["build"], odd.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated = |p: &tempfile::TempDir| {
+        let mut t = snapshot_tree(&p.path().join("environments"));
+        t.extend(snapshot_tree(&p.path().join(".github")));
+        t
+    };
+    assert_eq!(generated(&odd), generated(&plain));
 
     let p = project_with(None);
-    std::fs::write(
-        p.path().join("overlays/lab.toml"),
-        "\u{feff}\r\n[environment]\r\nnamespace = 1\r\n",
-    )
-    .unwrap();
-    assert_rejected(&p, "BOM and CRLF");
+    let lab = p.path().join("overlays/lab.toml");
+    let text = std::fs::read_to_string(&lab).unwrap();
+    let text = text.replacen("namespace = \"jupyterhub-test\"", "namespace = 1", 1);
+    std::fs::write(&lab, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    let json = assert_rejected(&p, "BOM and CRLF");
+    let line = text.lines().position(|l| l == "namespace = 1").unwrap() + 1;
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["file"], "overlays/lab.toml", "{json}");
+    assert_eq!(d["line"], line, "{json}");
+    assert_eq!(d["column"], 13, "{json}");
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 1, "{json}");
 }

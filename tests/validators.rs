@@ -43,6 +43,75 @@ fn assert_all_checks_ran(text: &str, envs: &[&str]) {
     }
 }
 
+/// Every check that applies to the files in `dirs` reported `ok` for it.
+fn assert_checks_ran_on(text: &str, dirs: &[std::path::PathBuf]) {
+    for dir in dirs {
+        let mut ran = 0;
+        for (check, file) in [
+            ("namespace", "namespace.yaml"),
+            ("chart-schema", "values.yaml"),
+            ("hub-config", "values.yaml"),
+            ("ingress", "ingress.yaml"),
+            ("servicemonitor", "servicemonitor.yaml"),
+            ("servicemonitor-strict", "servicemonitor.yaml"),
+        ] {
+            let path = dir.join(file);
+            if !path.exists() {
+                continue;
+            }
+            let path = path.display().to_string();
+            let ok = text.lines().any(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() >= 3 && f[0] == "ok" && f[1] == check && f[2] == path
+            });
+            assert!(ok, "no `ok {check}` line for {path}:\n{text}");
+            ran += 1;
+        }
+        assert!(
+            ran >= 4,
+            "{}: only {ran} checks ran:\n{text}",
+            dir.display()
+        );
+    }
+}
+
+/// Every CI check reported `ok` for the pipeline in each of `dirs`.
+fn assert_ci_checks_ran_on(text: &str, dirs: &[std::path::PathBuf]) {
+    for dir in dirs {
+        let gitlab = dir.join(".gitlab-ci.yml");
+        let (file, checks): (std::path::PathBuf, &[&str]) = if gitlab.is_file() {
+            (gitlab, &["yamllint", "ci-schema"])
+        } else {
+            let wf = std::fs::read_dir(dir.join(".github/workflows"))
+                .unwrap()
+                .flatten()
+                .next()
+                .unwrap()
+                .path();
+            (
+                wf,
+                &[
+                    "yamllint",
+                    "ci-schema",
+                    "actionlint",
+                    "shellcheck",
+                    "zizmor",
+                    "gh-permissions",
+                    "gh-pinned-uses",
+                ],
+            )
+        };
+        let file = file.display().to_string();
+        for check in checks {
+            let ok = text.lines().any(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() >= 3 && f[0] == "ok" && f[1] == *check && f[2] == file
+            });
+            assert!(ok, "no `ok {check}` line for {file}:\n{text}");
+        }
+    }
+}
+
 #[test]
 fn fresh_builds_pass_every_validator() {
     let p = project_with(None);
@@ -65,10 +134,13 @@ fn ci_pipelines_pass_actionlint_zizmor_and_the_schemas() {
     let (_scratch, dirs) = common::ci_dirs(&repo());
     let text = run_ci_validators(&dirs);
     for (check, file) in [
-        ("actionlint", "lab/.github/workflows/jupyterhub-lab.yml"),
-        ("zizmor", "lab/.github/workflows/jupyterhub-lab.yml"),
-        ("schema", "lab/.github/workflows/jupyterhub-lab.yml"),
-        ("yamllint", "lab/.github/workflows/jupyterhub-lab.yml"),
+        (
+            "actionlint",
+            "github-0/.github/workflows/jupyterhub-lab.yml",
+        ),
+        ("zizmor", "github-0/.github/workflows/jupyterhub-lab.yml"),
+        ("schema", "github-0/.github/workflows/jupyterhub-lab.yml"),
+        ("yamllint", "github-0/.github/workflows/jupyterhub-lab.yml"),
         ("schema", "gitlab/.gitlab-ci.yml"),
         ("yamllint", "gitlab/.gitlab-ci.yml"),
     ] {
@@ -169,8 +241,10 @@ fn good_variants_build_and_pass_every_validator() {
         ci_dirs.extend(ci);
         projects.push((p, scratch));
     }
-    run_validators(&dirs);
-    run_ci_validators(&ci_dirs);
+    let text = run_validators(&dirs);
+    assert_checks_ran_on(&text, &dirs);
+    let text = run_ci_validators(&ci_dirs);
+    assert_ci_checks_ran_on(&text, &ci_dirs);
 }
 
 /// The committed schema is what editors use through each file's `#:schema`

@@ -1,54 +1,46 @@
 //! `jhubgen build`: compile every environment and write `environments/`,
 //! or with `--check` compare instead and exit 1 on any difference.
 
-use super::{CANNOT_RUN, Ctx, FAILED, OK};
-use crate::cli::{Format, RootArgs};
+use super::{Ctx, Exit};
+use crate::cli::BuildArgs;
 use jhubgen::write::Drift;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Environments to build (overlay names); all when none is given
-    pub envs: Vec<String>,
-    #[command(flatten)]
-    pub root: RootArgs,
-    /// Write nothing; print a unified diff of every stale, missing or orphaned file and exit 1 if any
-    #[arg(long)]
-    pub check: bool,
-    /// How to print diagnostics
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-impl Args {
-    pub fn run(self, ctx: &Ctx) -> u8 {
+impl BuildArgs {
+    pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
         let root = &self.root.root;
-        let project = match ctx.open(root, &self.envs) {
-            Ok(p) => p,
-            Err(code) => return code,
-        };
+        let project = ctx.open(root, &self.envs)?;
         let build = match jhubgen::build(&project, &self.envs) {
             Ok(b) => b,
             Err(diags) => {
-                ctx.report(&diags, &project.sources, self.format);
-                return FAILED;
+                ctx.report(&diags, &project.sources, self.format)?;
+                return Err(Exit::Failed);
             }
         };
-        ctx.report(&build.diags, &project.sources, self.format);
+        ctx.report(&build.diags, &project.sources, self.format)?;
         let names: Vec<&str> = build.envs.iter().map(|r| r.env.as_str()).collect();
         let all = self.envs.is_empty();
         if self.check {
-            let drift = jhubgen::write::check(root, &build.outputs, &names, all);
+            let drift = match jhubgen::write::check(root, &build.outputs, &names, all) {
+                Ok(d) => d,
+                Err(problems) => {
+                    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+                    return Err(ctx.fatal(&format!(
+                        "cannot compare the generated files:\n{}",
+                        list.join("\n")
+                    )));
+                }
+            };
             if drift.is_empty() {
-                eprintln!(
+                ctx.note(format_args!(
                     "up to date: {} environment(s), {} file(s)",
                     names.len(),
                     build.outputs.len()
-                );
-                return OK;
+                ))?;
+                return Ok(());
             }
             let diffs: String = drift.iter().map(|d| d.unified_diff()).collect();
-            super::stdout(&diffs);
-            let (mut stale, mut missing, mut orphaned) = (0, 0, 0);
+            ctx.out(&diffs)?;
+            let (mut stale, mut missing, mut orphaned, mut interrupted) = (0, 0, 0, 0);
             for d in &drift {
                 let (what, note) = match d {
                     Drift::Stale { .. } => {
@@ -63,30 +55,45 @@ impl Args {
                         orphaned += 1;
                         ("orphaned:", "  (no environment generates it any more)")
                     }
+                    Drift::Interrupted { .. } => {
+                        interrupted += 1;
+                        (
+                            "leftover:",
+                            "  (a build was killed: the tree may be half-written)",
+                        )
+                    }
                 };
-                eprintln!("{what} {}{note}", d.path());
+                ctx.note(format_args!("{what} {}{note}", d.path()))?;
             }
-            eprintln!(
-                "{} generated file(s) differ from the specs ({stale} stale, {missing} missing, {orphaned} orphaned): run `jhubgen build` and commit the result",
-                drift.len()
+            let files = drift.len() - interrupted;
+            let mut summary = format!(
+                "{files} generated file(s) differ from the specs ({stale} stale, {missing} missing, {orphaned} orphaned)"
             );
-            return FAILED;
+            if interrupted > 0 {
+                summary.push_str(&format!(
+                    ", and {interrupted} file(s) of an interrupted build"
+                ));
+            }
+            ctx.note(format_args!(
+                "{summary}: run `jhubgen build` and commit the result"
+            ))?;
+            return Err(Exit::Failed);
         }
         match jhubgen::write::write(root, &build.outputs, &names, all) {
             Ok(w) => {
-                eprintln!(
+                for r in &w.recovered {
+                    ctx.note(format_args!("note: {r}"))?;
+                }
+                ctx.note(format_args!(
                     "built {} environment(s): {} file(s) written, {} unchanged, {} removed",
                     names.len(),
                     w.written.len(),
                     w.unchanged.len(),
                     w.removed.len()
-                );
-                OK
+                ))?;
+                Ok(())
             }
-            Err(e) => {
-                eprintln!("error: cannot write the generated files: {e}");
-                CANNOT_RUN
-            }
+            Err(e) => Err(ctx.fatal(&format!("cannot write the generated files: {e}"))),
         }
     }
 }

@@ -3,23 +3,11 @@
 //! path, the spec values it is derived from. Without KEY, a blame of every
 //! value of the environment.
 
-use super::{CANNOT_RUN, Ctx, FAILED, OK, stdout};
-use crate::cli::{Format, RootArgs};
+use super::{Ctx, Exit};
+use crate::cli::{ExplainArgs, Format};
 use jhubgen::diff::{Leaf, show};
 use jhubgen::explain::{OutLeaf, flows_into, output_leaves};
 use std::fmt::Write as _;
-
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The environment
-    pub env: String,
-    /// A spec key (`profiles[gpu-large].memory.limit`, `ingress.host`) or an
-    /// output path (`values.yaml:hub.config.GitHubOAuthenticator.oauth_callback_url`,
-    /// or without the file name); a table or profile lists everything under it
-    pub key: Option<String>,
-    #[command(flatten)]
-    pub root: RootArgs,
-}
 
 fn origin(l: &Leaf) -> String {
     l.origin
@@ -41,17 +29,14 @@ fn under(key: &str, prefix: &str) -> bool {
         || key.starts_with(&format!("{prefix}["))
 }
 
-impl Args {
-    pub fn run(self, ctx: &Ctx) -> u8 {
-        let project = match ctx.open(&self.root.root, std::slice::from_ref(&self.env)) {
-            Ok(p) => p,
-            Err(code) => return code,
-        };
+impl ExplainArgs {
+    pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
+        let project = ctx.open(&self.root.root, std::slice::from_ref(&self.env))?;
         let build = match jhubgen::build(&project, std::slice::from_ref(&self.env)) {
             Ok(b) => b,
             Err(diags) => {
-                ctx.report(&diags, &project.sources, Format::Human);
-                return FAILED;
+                ctx.report(&diags, &project.sources, Format::Human)?;
+                return Err(Exit::Failed);
             }
         };
         let r = &build.envs[0];
@@ -84,8 +69,8 @@ impl Args {
                 }
                 let _ = writeln!(out, "{}", line.trim_end());
             }
-            stdout(&out);
-            return OK;
+            ctx.out(&out)?;
+            return Ok(());
         };
 
         // a spec key, or a table / profile of them
@@ -93,9 +78,33 @@ impl Args {
         if !matched.is_empty() {
             for l in matched {
                 let _ = writeln!(out, "{}: {} = {}", r.env, l.key, show(&l.value));
-                let _ = writeln!(out, "  set at     {}", origin(l));
-                for (o, v) in &l.replaced {
-                    let _ = writeln!(out, "  overrides  {} at {o}", show(v));
+                if l.replaced.is_empty() {
+                    let _ = writeln!(out, "  set at     {}", origin(l));
+                } else {
+                    // every layer that set it, lowest first; the last one wins
+                    let _ = writeln!(
+                        out,
+                        "  set in {} layers, lowest first:",
+                        l.replaced.len() + 1
+                    );
+                    let mut chain: Vec<(String, String)> = l
+                        .replaced
+                        .iter()
+                        .rev()
+                        .map(|(o, v)| (o.clone(), show(v)))
+                        .collect();
+                    chain.push((origin(l), show(&l.value)));
+                    let ow = chain.iter().map(|(o, _)| o.len()).max().unwrap_or(0);
+                    let vw = chain
+                        .iter()
+                        .map(|(_, v)| v.chars().count().min(50))
+                        .max()
+                        .unwrap_or(0);
+                    let last = chain.len() - 1;
+                    for (i, (o, v)) in chain.iter().enumerate() {
+                        let mark = if i == last { "wins" } else { "shadowed" };
+                        let _ = writeln!(out, "    {o:ow$}  {v:vw$}  {mark}");
+                    }
                 }
                 let flows = flows_into(r, l);
                 if flows.is_empty() {
@@ -115,8 +124,8 @@ impl Args {
                     }
                 }
             }
-            stdout(&out);
-            return OK;
+            ctx.out(&out)?;
+            return Ok(());
         }
 
         // a key that a layer deleted: say which `delete`, and what it removed
@@ -152,8 +161,8 @@ impl Args {
                 "  chain      {}",
                 jhubgen::chain::describe(&r.inputs.iter().map(String::as_str).collect::<Vec<_>>())
             );
-            stdout(&out);
-            return OK;
+            ctx.out(&out)?;
+            return Ok(());
         }
 
         // an output path
@@ -176,11 +185,10 @@ impl Args {
             let hint = jhubgen::validate::closest(&key, &refs)
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
-            ctx.fatal(&format!(
+            return Err(ctx.fatal(&format!(
                 "no key `{key}` in environment `{}`{hint} (`jhubgen explain {}` lists every spec key)",
                 r.env, r.env
-            ));
-            return CANNOT_RUN;
+            )));
         }
         let flows: Vec<(&Leaf, Vec<OutLeaf>)> =
             leaves.iter().map(|l| (l, flows_into(r, l))).collect();
@@ -209,7 +217,7 @@ impl Args {
                 }
             }
         }
-        stdout(&out);
-        OK
+        ctx.out(&out)?;
+        Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! One module per subcommand; each has `Args` and `run`, returning the exit code.
+//! One module per subcommand, each the `run` of its arguments (`crate::cli`),
+//! which ends in `Ok(())` or an [`Exit`] that carries the exit code.
 
 pub mod build;
 pub mod diff;
@@ -12,25 +13,98 @@ use jhubgen::diag::{self, Diag};
 use jhubgen::source::Sources;
 use std::io::IsTerminal;
 
-/// Exit codes (DESIGN §4).
-pub const OK: u8 = 0;
-pub const FAILED: u8 = 1;
-pub const CANNOT_RUN: u8 = 2;
+/// How a command that did not succeed ends (DESIGN §4): what `main` turns
+/// into the exit code. Success is `Ok(())`.
+#[derive(Debug)]
+pub enum Exit {
+    /// The input has errors, or drift was found (exit 1); already reported.
+    Failed,
+    /// The command could not run (exit 2): a bad argument, an unreadable
+    /// root, a file that cannot be written — the message names it.
+    CannotRun(String),
+    /// Writing to standard output or standard error failed (exit 2).
+    Output(&'static str, std::io::Error),
+}
 
-/// Writes to standard output; a closed pipe (`jhubgen rule | head`) is not an error.
-pub fn stdout(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+impl Exit {
+    pub fn code(&self) -> u8 {
+        match self {
+            Exit::Failed => 1,
+            Exit::CannotRun(_) | Exit::Output(..) => 2,
+        }
+    }
+
+    /// What to print on standard error, if anything.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Exit::Failed => None,
+            Exit::CannotRun(m) => Some(format!("error: {m}")),
+            Exit::Output(stream, e) => Some(format!("error: cannot write to {stream}: {e}")),
+        }
+    }
 }
 
 /// Shared state of a run.
 pub struct Ctx {
     pub color: Color,
+    /// A reader of standard output or error stopped early (`| head`): the
+    /// command goes on quietly, writing nothing more there.
+    closed: [std::cell::Cell<bool>; 2],
 }
 
 impl Ctx {
-    fn use_color(&self) -> bool {
+    pub fn new(color: Color) -> Ctx {
+        Ctx {
+            color,
+            closed: Default::default(),
+        }
+    }
+
+    fn write(&self, stream: usize, text: &[u8]) -> Result<(), Exit> {
+        use std::io::Write;
+        if self.closed[stream].get() {
+            return Ok(());
+        }
+        let result = if stream == 0 {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text).and_then(|()| out.flush())
+        } else {
+            std::io::stderr().lock().write_all(text)
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed[stream].set(true);
+                Ok(())
+            }
+            Err(e) => Err(Exit::Output(
+                if stream == 0 {
+                    "standard output"
+                } else {
+                    "standard error"
+                },
+                e,
+            )),
+        }
+    }
+
+    /// Writes to standard output.
+    pub fn out(&self, text: &str) -> Result<(), Exit> {
+        self.write(0, text.as_bytes())
+    }
+
+    /// Writes a line to standard error.
+    pub fn note(&self, line: std::fmt::Arguments) -> Result<(), Exit> {
+        self.write(1, format!("{line}\n").as_bytes())
+    }
+
+    /// Writes to standard error.
+    pub fn err(&self, text: &str) -> Result<(), Exit> {
+        self.write(1, text.as_bytes())
+    }
+
+    /// Whether to colour what goes to standard error.
+    pub fn stderr_color(&self) -> bool {
         match self.color {
             Color::Always => true,
             Color::Never => false,
@@ -54,19 +128,20 @@ impl Ctx {
     }
 
     /// Prints diagnostics in the chosen format.
-    pub fn report(&self, diags: &[Diag], sources: &Sources, format: Format) {
+    pub fn report(&self, diags: &[Diag], sources: &Sources, format: Format) -> Result<(), Exit> {
         match format {
             Format::Human => {
-                if !diags.is_empty() {
-                    eprint!("{}", diag::human::render(diags, sources, self.use_color()));
-                    let (e, w) = diag::summary(diags);
-                    eprintln!("{e} error(s), {w} warning(s)");
+                if diags.is_empty() {
+                    return Ok(());
                 }
+                self.err(&diag::human::render(diags, sources, self.stderr_color()))?;
+                let (e, w) = diag::summary(diags);
+                self.note(format_args!("{e} error(s), {w} warning(s)"))
             }
-            Format::Json => stdout(&diag::json::render(diags, sources)),
-            Format::Sarif => stdout(&diag::sarif::render(diags, sources)),
-            Format::Github => stdout(&diag::github::render(diags, sources)),
-            Format::Gitlab => stdout(&diag::gitlab::render(diags, sources)),
+            Format::Json => self.out(&diag::json::render(diags, sources)),
+            Format::Sarif => self.out(&diag::sarif::render(diags, sources)),
+            Format::Github => self.out(&diag::github::render(diags, sources)),
+            Format::Gitlab => self.out(&diag::gitlab::render(diags, sources)),
         }
     }
 
@@ -75,7 +150,7 @@ impl Ctx {
         &self,
         root: &std::path::Path,
         envs: &[String],
-    ) -> Result<jhubgen::project::Project, u8> {
+    ) -> Result<jhubgen::project::Project, Exit> {
         let project = match jhubgen::project::open(root) {
             Ok(p) => p,
             Err(e) => return Err(self.fatal(&e.0)),
@@ -95,9 +170,8 @@ impl Ctx {
         Ok(project)
     }
 
-    /// A message for a command that could not run.
-    pub fn fatal(&self, message: &str) -> u8 {
-        eprintln!("error: {message}");
-        CANNOT_RUN
+    /// A command that could not run, and why (printed by `main`).
+    pub fn fatal(&self, message: &str) -> Exit {
+        Exit::CannotRun(message.to_string())
     }
 }

@@ -1,18 +1,13 @@
 //! `jhubgen rule [CODE]`: list the lint rules, or explain one (like `ruff rule`).
 
-use super::{CANNOT_RUN, Ctx, OK, stdout};
+use super::{Ctx, Exit};
+use crate::cli::RuleArgs;
 use jhubgen::diag::codes::BUILTIN;
 use jhubgen::lint::RULES;
 use std::fmt::Write as _;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// A rule code (`auth/nobody-allowed`) or built-in code (`schema/unknown-key`)
-    pub code: Option<String>,
-}
-
-impl Args {
-    pub fn run(self, ctx: &Ctx) -> u8 {
+impl RuleArgs {
+    pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
         let Some(code) = self.code else {
             let width = RULES.iter().map(|r| r.code.len()).max().unwrap_or(0);
             let mut out = String::new();
@@ -33,36 +28,35 @@ impl Args {
                 let _ = writeln!(out, "  {c:width$}  {s:7}  {d}");
             }
             let _ = writeln!(out, "\n`jhubgen rule CODE` explains one.");
-            stdout(&out);
-            return OK;
+            ctx.out(&out)?;
+            return Ok(());
         };
         if let Some(r) = jhubgen::lint::rule(&code) {
-            stdout(&format!(
+            ctx.out(&format!(
                 "# {}\n\n{} ({}). {}\n\n{}\n",
                 r.code,
                 capitalise(r.summary),
                 r.severity.as_str(),
                 stage(r),
                 r.docs.trim()
-            ));
-            return OK;
+            ))?;
+            return Ok(());
         }
         if let Some((c, s, d)) = BUILTIN.iter().find(|(c, _, _)| *c == code) {
-            stdout(&format!(
+            ctx.out(&format!(
                 "# {c}\n\n{} ({s}). A built-in check of the pipeline; see the README.\n",
                 capitalise(d)
-            ));
-            return OK;
+            ))?;
+            return Ok(());
         }
         let mut all: Vec<&str> = RULES.iter().map(|r| r.code).collect();
         all.extend(BUILTIN.iter().map(|(c, _, _)| *c));
         let hint = jhubgen::validate::closest(&code, &all)
             .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
-        ctx.fatal(&format!(
+        Err(ctx.fatal(&format!(
             "no rule `{code}`{hint} (`jhubgen rule` lists them)"
-        ));
-        CANNOT_RUN
+        )))
     }
 }
 

@@ -1,13 +1,11 @@
 //! `jhubgen schema`: print the JSON Schema of the input spec.
 
-use super::{Ctx, OK};
+use super::{Ctx, Exit};
+use crate::cli::SchemaArgs;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
-
-impl Args {
-    pub fn run(self, _ctx: &Ctx) -> u8 {
-        super::stdout(&jhubgen::schema_text());
-        OK
+impl SchemaArgs {
+    pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
+        ctx.out(&jhubgen::schema_text())?;
+        Ok(())
     }
 }

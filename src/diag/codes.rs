@@ -46,9 +46,9 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "a layer with the name of an environment",
     ),
     (
-        "ci/duplicate-output",
+        "ci/pipeline-mismatch",
         "error",
-        "two environments that write the same pipeline file",
+        "environments sharing one pipeline that disagree on how it installs jhubgen or where its checks run",
     ),
     (
         "environment/duplicate",

@@ -73,7 +73,11 @@ impl View {
             code: d.code.to_string(),
             severity: d.severity,
             message: d.message.clone(),
-            help: d.help.clone(),
+            help: match (d.layers_text(sources), &d.help) {
+                (Some(layers), Some(help)) => Some(format!("{layers}\n{help}")),
+                (Some(layers), None) => Some(layers),
+                (None, help) => help.clone(),
+            },
             source: primary_file.map(|f| named(f, sources)),
             labels,
             related,

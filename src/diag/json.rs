@@ -1,5 +1,6 @@
 //! The machine-readable report (DESIGN §4, a contract):
-//! `{"diagnostics":[{code,severity,message,file,line,column,key,help}],"summary":{errors,warnings}}`.
+//! `{"diagnostics":[{code,severity,message,file,line,column,key,help,layers}],"summary":{errors,warnings}}`
+//! plus `layers` — the files that set the value, highest first — when it replaced inherited ones.
 
 use super::{Diag, summary};
 use crate::source::Sources;
@@ -14,7 +15,7 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
                 Some((f, l, c)) => (Value::from(f), Value::from(l), Value::from(c)),
                 None => (Value::Null, Value::Null, Value::Null),
             };
-            json!({
+            let mut item = json!({
                 "code": d.code,
                 "severity": d.severity.as_str(),
                 "message": d.message,
@@ -23,7 +24,16 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
                 "column": column,
                 "key": d.key,
                 "help": d.help,
-            })
+            });
+            if !d.layers.is_empty() {
+                item["layers"] = json!(
+                    d.layers
+                        .iter()
+                        .map(|f| sources.name(*f))
+                        .collect::<Vec<_>>()
+                );
+            }
+            item
         })
         .collect();
     let (errors, warnings) = summary(diags);

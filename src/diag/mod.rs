@@ -64,6 +64,9 @@ pub struct Diag {
     pub key: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// When the primary value replaced inherited ones: the files of the
+    /// layers that set it, highest first ("set in staging, over aiv, over base").
+    pub layers: Vec<crate::source::FileId>,
 }
 
 impl Diag {
@@ -76,6 +79,7 @@ impl Diag {
             secondary: Vec::new(),
             key: None,
             help: None,
+            layers: Vec::new(),
         }
     }
 
@@ -116,6 +120,16 @@ impl Diag {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// "set in A, over B, over C" when the value replaced inherited ones.
+    pub fn layers_text(&self, sources: &Sources) -> Option<String> {
+        let (top, rest) = self.layers.split_first()?;
+        let mut text = format!("set in {}", sources.name(*top));
+        for f in rest {
+            text.push_str(&format!(", over {}", sources.name(*f)));
+        }
+        Some(text)
     }
 
     /// Where the diagnostic points: file name, 1-based line and column.

@@ -10,7 +10,7 @@
 //! expand `$VAR` inside a variable's value, so values with `$` are written with
 //! `expand: false`.
 
-use crate::model::{CiProvider, JhubgenInstall};
+use crate::model::{CiLocation, CiProvider, JhubgenInstall};
 use crate::resolve::Resolved;
 use serde_json::{Value, json};
 
@@ -31,12 +31,57 @@ pub const CHECKOUT: (&str, &str) = (
     "v7.0.1",
 );
 
-/// Where the pipeline file of an environment is written (besides the repo copy).
+/// The pipeline file's name where the CI system reads it.
 pub fn file_name(r: &Resolved) -> String {
     match r.spec.ci.provider {
         CiProvider::Github => format!(".github/workflows/{}.yml", r.spec.ci.name),
         CiProvider::Gitlab => ".gitlab-ci.yml".to_string(),
     }
+}
+
+/// Where the pipeline of an environment is written, relative to the project root.
+pub fn pipeline_path(r: &Resolved) -> String {
+    match r.spec.ci.location {
+        CiLocation::Root => file_name(r),
+        CiLocation::Environment => format!("environments/{}/{}", r.env, file_name(r)),
+    }
+}
+
+/// Variables only the image build reads.
+pub const BUILD_VARIABLES: &[&str] = &[
+    "REGISTRY",
+    "IMAGE",
+    "MOVING_TAG",
+    "BUILD_CONTEXT",
+    "DOCKERFILE",
+];
+/// Variables of the whole pipeline (how jhubgen is installed).
+pub const PIPELINE_VARIABLES: &[&str] = &["JHUBGEN_PATH", "JHUBGEN_VERSION"];
+
+/// Does `child` build on `parent` (is `overlays/<parent>.toml` in its chain)?
+pub fn descends_from(child: &Resolved, parent: &Resolved) -> bool {
+    child.env != parent.env
+        && child
+            .inputs
+            .iter()
+            .any(|i| *i == format!("overlays/{}.toml", parent.env))
+}
+
+/// The environments in promotion order: every environment after those that
+/// extend it (staging before production); otherwise by name.
+pub fn promotion_order<'a>(envs: &[&'a Resolved]) -> Vec<&'a Resolved> {
+    let mut left: Vec<&Resolved> = envs.to_vec();
+    left.sort_by(|a, b| a.env.cmp(&b.env));
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        // chains have no cycles, so some environment has no descendant left
+        let i = left
+            .iter()
+            .position(|e| !left.iter().any(|c| descends_from(c, e)))
+            .unwrap_or(0);
+        out.push(left.remove(i));
+    }
+    out
 }
 
 fn v(name: &'static str, value: impl Into<String>, from: &[&str]) -> CiValue {

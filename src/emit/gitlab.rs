@@ -14,7 +14,10 @@
 //! `expand: false` where they hold `$`), credentials are CI/CD variables
 //! referenced by name.
 
-use super::ci::{CiValue, gitlab_variable, values};
+use super::ci::{
+    BUILD_VARIABLES, CiValue, PIPELINE_VARIABLES, descends_from, gitlab_variable, promotion_order,
+    values,
+};
 use crate::model::JhubgenInstall;
 use crate::resolve::Resolved;
 use serde_json::{Map, Value, json};
@@ -53,47 +56,10 @@ fn with_deploy_tags(job: Value, r: &Resolved) -> Value {
     job
 }
 
-/// Variables only the image build reads.
-const BUILD_VARIABLES: &[&str] = &[
-    "REGISTRY",
-    "IMAGE",
-    "MOVING_TAG",
-    "BUILD_CONTEXT",
-    "DOCKERFILE",
-];
-/// Variables of the whole pipeline (how jhubgen is installed).
-const PIPELINE_VARIABLES: &[&str] = &["JHUBGEN_PATH", "JHUBGEN_VERSION"];
-
 fn variables<'a>(vals: impl IntoIterator<Item = &'a CiValue>) -> Map<String, Value> {
     vals.into_iter()
         .map(|cv| (cv.name.to_string(), gitlab_variable(&cv.value)))
         .collect()
-}
-
-/// Does `child` build on `parent` (is `overlays/<parent>.toml` in its chain)?
-fn descends_from(child: &Resolved, parent: &Resolved) -> bool {
-    child.env != parent.env
-        && child
-            .inputs
-            .iter()
-            .any(|i| *i == format!("overlays/{}.toml", parent.env))
-}
-
-/// The environments in promotion order: every environment after those that
-/// extend it (staging before production); otherwise by name.
-pub fn promotion_order<'a>(envs: &[&'a Resolved]) -> Vec<&'a Resolved> {
-    let mut left: Vec<&Resolved> = envs.to_vec();
-    left.sort_by(|a, b| a.env.cmp(&b.env));
-    let mut out = Vec::new();
-    while !left.is_empty() {
-        // chains have no cycles, so some environment has no descendant left
-        let i = left
-            .iter()
-            .position(|e| !left.iter().any(|c| descends_from(c, e)))
-            .unwrap_or(0);
-        out.push(left.remove(i));
-    }
-    out
 }
 
 /// The pipeline of these (GitLab) environments.

@@ -15,6 +15,7 @@ pub mod namespace;
 pub mod servicemonitor;
 pub mod values;
 
+use crate::model::{CiLocation, CiProvider};
 use crate::resolve::Resolved;
 use serde::Serialize;
 
@@ -63,8 +64,6 @@ pub enum Delivery {
     HelmValues,
     /// `kubectl apply` after `helm upgrade`.
     ApplyAfter,
-    /// Read by the CI system; not applied.
-    CiFile,
 }
 
 /// One generated file of an environment: a row of [`ARTIFACTS`].
@@ -87,9 +86,10 @@ fn to_value(v: impl Serialize) -> serde_json::Value {
     serde_json::to_value(v).expect("generated documents serialize")
 }
 
-/// Every artifact, in the order files are listed and deployed. `build`,
-/// `build --check` and orphan detection, `explain`, and the CI deploy steps
-/// all read this table: an artifact is one module and one row.
+/// Every artifact of an environment, in the order files are listed and
+/// deployed. `build`, `build --check` and orphan detection, `explain`, and the
+/// CI deploy steps all read this table: an artifact is one module and one row.
+/// The pipelines, which several environments share, are [`PIPELINES`].
 pub const ARTIFACTS: &[Artifact] = &[
     Artifact {
         file: |_| "namespace.yaml".into(),
@@ -128,25 +128,6 @@ pub const ARTIFACTS: &[Artifact] = &[
         delivery: Delivery::ApplyAfter,
         variable: Some("SERVICEMONITOR_FILE"),
     },
-    Artifact {
-        file: ci::file_name,
-        what: |r| match r.spec.ci.provider {
-            crate::model::CiProvider::Github => {
-                "GitHub Actions workflow: lint, drift check, image build, deploy.".into()
-            }
-            crate::model::CiProvider::Gitlab => {
-                "GitLab CI pipeline: lint, drift check, image build, deploy.".into()
-            }
-        },
-        // GitLab environments share one pipeline: see [`shared`]
-        applies: |r| r.spec.ci.provider == crate::model::CiProvider::Github,
-        document: |r, _| match r.spec.ci.provider {
-            crate::model::CiProvider::Github => github::workflow(r),
-            crate::model::CiProvider::Gitlab => gitlab::pipeline(&[r]),
-        },
-        delivery: Delivery::CiFile,
-        variable: None,
-    },
 ];
 
 /// The artifacts an environment has.
@@ -174,8 +155,8 @@ fn values_what(r: &Resolved) -> String {
         what.push_str(&format!(
             "\n# The {} pipeline deploys singleuser.image.tag = the deployed commit's SHA (the image it\n# built for that commit); the tag below is `image.tag`, which it also pushes.",
             match r.spec.ci.provider {
-                crate::model::CiProvider::Github => "GitHub Actions",
-                crate::model::CiProvider::Gitlab => "GitLab CI",
+                CiProvider::Github => "GitHub Actions",
+                CiProvider::Gitlab => "GitLab CI",
             },
         ));
     }
@@ -190,59 +171,102 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
         let file = (a.file)(r);
         let header = header(&r.inputs, &(a.what)(r));
         let doc = (a.document)(r, values);
-        let contents = match (a.delivery, r.spec.ci.provider) {
-            // the pinned actions' releases as comments
-            (Delivery::CiFile, crate::model::CiProvider::Github) => github::render(&header, &doc),
-            _ => yaml_file(&header, &doc),
-        };
-        if a.delivery == Delivery::CiFile && r.spec.ci.write_to_repo {
-            outs.push(Output {
-                path: file.clone(),
-                contents: contents.clone(),
-            });
-        }
         outs.push(Output {
             path: format!("{dir}/{file}"),
-            contents,
+            contents: yaml_file(&header, &doc),
         });
     }
     outs
 }
 
-/// Files shared by several environments: the GitLab pipeline of every GitLab
-/// environment, at the repository root where GitLab reads it. Written only by
-/// a build of the whole project (it needs every environment it deploys).
-pub fn shared(envs: &[Resolved]) -> Vec<Output> {
-    let gitlab: Vec<&Resolved> = envs
+/// A CI system's pipeline: the registry's table of files that several
+/// environments share (read by the CI system; not applied).
+pub struct Pipeline {
+    pub provider: CiProvider,
+    /// The second line of its header, before the environments' names.
+    pub what: &'static str,
+    /// The pipeline of these environments (in promotion order), as data.
+    pub document: fn(&[&Resolved]) -> serde_json::Value,
+    /// Its text, after the header.
+    pub render: fn(&str, &serde_json::Value) -> String,
+}
+
+/// One row per CI provider.
+pub const PIPELINES: &[Pipeline] = &[
+    Pipeline {
+        provider: CiProvider::Github,
+        what: "GitHub Actions workflow",
+        document: github::workflow,
+        // the pinned actions' releases as comments
+        render: github::render,
+    },
+    Pipeline {
+        provider: CiProvider::Gitlab,
+        what: "GitLab CI pipeline",
+        document: gitlab::pipeline,
+        render: |header, doc| yaml_file(header, doc),
+    },
+];
+
+/// The registry row of `provider`.
+pub fn pipeline_of(provider: CiProvider) -> &'static Pipeline {
+    PIPELINES
         .iter()
-        .filter(|r| r.spec.ci.provider == crate::model::CiProvider::Gitlab)
-        .collect();
-    if gitlab.is_empty() {
-        return Vec::new();
+        .find(|p| p.provider == provider)
+        .expect("every provider has a row")
+}
+
+/// The pipeline files of `envs`, by path: each with the environments that
+/// share it, in promotion order.
+pub fn pipelines<'a>(envs: &[&'a Resolved]) -> Vec<(String, Vec<&'a Resolved>)> {
+    let mut groups: std::collections::BTreeMap<String, Vec<&Resolved>> = Default::default();
+    for r in envs {
+        groups.entry(ci::pipeline_path(r)).or_default().push(r);
     }
-    let mut inputs: Vec<String> = Vec::new();
-    for r in gitlab::promotion_order(&gitlab) {
-        for i in &r.inputs {
-            if !inputs.contains(i) {
-                inputs.push(i.clone());
+    groups
+        .into_iter()
+        .map(|(path, group)| (path, ci::promotion_order(&group)))
+        .collect()
+}
+
+/// The pipeline files. One at the root (`ci.location = "root"`, the default)
+/// needs every environment that shares it, so only a build of the whole
+/// project (`whole`) writes it; one inside an environment folder is that
+/// environment's alone.
+pub fn pipeline_outputs(envs: &[Resolved], whole: bool) -> Vec<Output> {
+    let refs: Vec<&Resolved> = envs.iter().collect();
+    let mut out = Vec::new();
+    for (path, group) in pipelines(&refs) {
+        if !whole && group[0].spec.ci.location == CiLocation::Root {
+            continue;
+        }
+        let kind = pipeline_of(group[0].spec.ci.provider);
+        let mut inputs: Vec<String> = Vec::new();
+        for r in &group {
+            for i in &r.inputs {
+                if !inputs.contains(i) {
+                    inputs.push(i.clone());
+                }
             }
         }
+        let order: Vec<&str> = group.iter().map(|r| r.env.as_str()).collect();
+        let what = if group.len() == 1 {
+            format!(
+                "{} of {}: lint, drift check, image build, deploy.",
+                kind.what, order[0]
+            )
+        } else {
+            format!(
+                "{} of {}: lint, drift check, image build, deploys in promotion order.",
+                kind.what,
+                order.join(" → ")
+            )
+        };
+        let doc = (kind.document)(&group);
+        out.push(Output {
+            path,
+            contents: (kind.render)(&header(&inputs, &what), &doc),
+        });
     }
-    let order: Vec<&str> = gitlab::promotion_order(&gitlab)
-        .iter()
-        .map(|r| r.env.as_str())
-        .collect();
-    vec![Output {
-        path: ".gitlab-ci.yml".to_string(),
-        contents: yaml_file(
-            &header(
-                &inputs,
-                &format!(
-                    "GitLab CI pipeline of {}: lint, drift check, image build, deploys in promotion order.",
-                    order.join(" → ")
-                ),
-            ),
-            &gitlab::pipeline(&gitlab),
-        ),
-    }]
+    out
 }

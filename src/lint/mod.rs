@@ -222,7 +222,41 @@ pub fn run(stage: Stage, cx: &Ctx<'_>) -> Vec<Diag> {
     for rule in RULES.iter().filter(|r| r.stage == stage) {
         (rule.check)(cx, &mut out);
     }
+    set_layers(&cx.r.provs, &mut out);
     out
+}
+
+/// Each diagnostic's [`Diag::layers`]: the layers that set the value it
+/// points at, highest first, when that value replaced inherited ones.
+pub fn set_layers(provs: &crate::tree::ProvMap, diags: &mut [Diag]) {
+    if diags.is_empty() {
+        return;
+    }
+    // only values that replaced others have a chain (few, whatever the file's size)
+    let replacing: Vec<&crate::tree::Prov> =
+        provs.values().filter(|p| p.replaced.is_some()).collect();
+    for d in diags {
+        let Some(p) = &d.primary else {
+            continue;
+        };
+        let Some(prov) = replacing
+            .iter()
+            .find(|v| v.value == p.origin || v.key.as_ref() == Some(&p.origin))
+        else {
+            continue;
+        };
+        let mut files = vec![prov.value.file];
+        let mut next = prov.replaced.as_deref();
+        while let Some(rep) = next {
+            if files.last() != Some(&rep.prov.value.file) {
+                files.push(rep.prov.value.file);
+            }
+            next = rep.prov.replaced.as_deref();
+        }
+        if files.len() > 1 {
+            d.layers = files;
+        }
+    }
 }
 
 /// Every string in a JSON value with its JSON pointer (below `pointer`).

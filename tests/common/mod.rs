@@ -175,16 +175,35 @@ pub fn run_validator(script: &str, dirs: &[PathBuf]) -> String {
 }
 
 /// The folders to give `ci_check.py` (one CI file each): every environment
-/// folder that holds a workflow, and the project's shared GitLab pipeline
-/// (`.gitlab-ci.yml` at the root, copied into a folder of its own, since the
-/// root may also hold workflows written there with `ci.write_to_repo`).
+/// folder that holds its own workflow (`ci.location = "environment"`), and
+/// each pipeline at the root — every `.github/workflows/*.yml` and the
+/// `.gitlab-ci.yml` — copied into a folder of its own.
 pub fn ci_dirs(root: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
     let scratch = tempfile::tempdir().unwrap();
     let mut dirs = Vec::new();
     if let Ok(entries) = std::fs::read_dir(root.join("environments")) {
         let mut envs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         envs.sort();
-        dirs.extend(envs.into_iter().filter(|d| d.join(".github").is_dir()));
+        dirs.extend(
+            envs.into_iter()
+                .filter(|d| d.join(".github").is_dir() || d.join(".gitlab-ci.yml").is_file()),
+        );
+    }
+    let workflows = root.join(".github/workflows");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&workflows)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for (i, file) in files.iter().enumerate() {
+        let dir = scratch.path().join(format!("github-{i}"));
+        std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+        std::fs::copy(
+            file,
+            dir.join(".github/workflows")
+                .join(file.file_name().unwrap()),
+        )
+        .unwrap();
+        dirs.push(dir);
     }
     let gitlab = root.join(".gitlab-ci.yml");
     if gitlab.is_file() {
