@@ -904,7 +904,56 @@ pub fn schema() -> serde_json::Value {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<Spec>();
-    serde_json::to_value(schema).expect("schemas serialize")
+    let mut schema = serde_json::to_value(schema).expect("schemas serialize");
+    drop_null(&mut schema);
+    schema
+}
+
+/// TOML has no null: an optional key is absent, never null. schemars writes
+/// an `Option<T>` as `anyOf: [T, {type: null}]` (or `type: [T, "null"]`),
+/// which turns every mistake inside an optional table into "not valid under
+/// any of the schemas listed in the 'anyOf' keyword" at the table, and tells
+/// editors that `null` is allowed. Without the null branch the table's own
+/// schema speaks: the unknown key, the wrong type, at its own line.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(types)) = m.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    m.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(values)) = m.get_mut("enum") {
+                values.retain(|x| !x.is_null());
+            }
+            for key in ["anyOf", "oneOf"] {
+                let Some(Value::Array(branches)) = m.get_mut(key) else {
+                    continue;
+                };
+                let before = branches.len();
+                branches.retain(|b| *b != serde_json::json!({"type": "null"}));
+                if before > 1 && branches.len() == 1 {
+                    let only = branches.pop().expect("one branch");
+                    m.remove(key);
+                    // the branch's own keywords, kept beside the description
+                    // (draft-07 ignores the siblings of a `$ref`, so wrap it)
+                    if only.get("$ref").is_some() {
+                        m.insert("allOf".into(), Value::Array(vec![only]));
+                    } else if let Value::Object(o) = only {
+                        for (k, x) in o {
+                            m.entry(k).or_insert(x);
+                        }
+                    }
+                }
+            }
+            m.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }
 
 /// The JSON Schema of one spec *file* (for editors): the same, but nothing is

@@ -33,8 +33,29 @@ fn compiled() -> &'static Compiled {
 pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
     let c = compiled();
     let mut out = Vec::new();
-    for err in c.validator.iter_errors(doc) {
+    let errors: Vec<_> = c.validator.iter_errors(doc).collect();
+    // one cause, one message: a required key that is missing because it was
+    // misspelt is reported once, as the unknown key with its suggestion
+    let typos: Vec<(String, String)> = errors
+        .iter()
+        .filter_map(|e| match e.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                Some((e.instance_path().as_str().to_string(), unexpected.clone()))
+            }
+            _ => None,
+        })
+        .flat_map(|(p, keys)| keys.into_iter().map(move |k| (p.clone(), k)))
+        .collect();
+    for err in &errors {
         let pointer = err.instance_path().as_str().to_string();
+        if let ValidationErrorKind::Required { property } = err.kind()
+            && let Some(name) = property.as_str()
+            && typos
+                .iter()
+                .any(|(p, k)| *p == pointer && closest(k, &[name]).is_some())
+        {
+            continue;
+        }
         out.extend(diagnose(
             &c.schema,
             doc,
@@ -107,11 +128,7 @@ fn diagnose(
                     .get(&child)
                     .map(|p| p.key_or_value().clone())
                     .unwrap_or_else(|| prov.origin().clone());
-                let known: Vec<&str> = sub
-                    .and_then(|s| s.get("properties"))
-                    .and_then(Value::as_object)
-                    .map(|p| p.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
+                let known: Vec<&str> = sub.map(|s| object_keys(schema, s)).unwrap_or_default();
                 let help = match closest(key, &known) {
                     Some(k) => format!("did you mean `{k}`?"),
                     None if known.is_empty() => "remove it".to_string(),
@@ -312,6 +329,64 @@ fn diagnose(
                     .help(help),
             )]
         }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if sub.is_some() && instance.is_some() =>
+        {
+            // shapes a value may take (`"a GUID"` or `{ secret, key }`): find the
+            // one this value was meant as, by its type, and report that one's errors
+            let s = unwrap(schema, sub.expect("checked by the guard"));
+            let branches: Vec<&Value> = s
+                .get("anyOf")
+                .or_else(|| s.get("oneOf"))
+                .and_then(Value::as_array)
+                .map(|b| b.iter().map(|b| deref(schema, b)).collect())
+                .unwrap_or_default();
+            let value = instance.expect("checked by the guard");
+            let meant: Vec<&&Value> = branches
+                .iter()
+                .filter(|b| shape_type(b) == Some(value_type(value)))
+                .collect();
+            if let [branch] = meant[..] {
+                let mut wrapper = serde_json::Map::new();
+                if let Some(defs) = schema.get("definitions") {
+                    wrapper.insert("definitions".into(), defs.clone());
+                }
+                wrapper.insert("allOf".into(), Value::Array(vec![(*branch).clone()]));
+                let wrapper = Value::Object(wrapper);
+                if let Ok(v) = jsonschema::validator_for(&wrapper) {
+                    let found: Vec<Diag> = v
+                        .iter_errors(value)
+                        .flat_map(|e| {
+                            let inner = format!("{pointer}{}", e.instance_path().as_str());
+                            diagnose(
+                                schema,
+                                doc,
+                                provs,
+                                &inner,
+                                e.kind(),
+                                &e.masked().to_string(),
+                            )
+                        })
+                        .collect();
+                    if !found.is_empty() {
+                        return found;
+                    }
+                }
+            }
+            let shapes: Vec<String> = branches.iter().map(|b| shape(b)).collect();
+            vec![with_base(
+                Diag::error(
+                    "schema/type",
+                    format!("`{path}` must be {}", shapes.join(" or ")),
+                )
+                .at(prov.origin().clone(), format!("{} here", json_type(value)))
+                .key(path.clone())
+                .help(
+                    sub.and_then(|s| description(schema, s))
+                        .unwrap_or_else(|| format!("write {}", shapes.join(" or "))),
+                ),
+            )]
+        }
         _ => {
             let what = sub.and_then(|s| description(schema, s));
             let mut d = Diag::error("schema/invalid", format!("`{path}`: {masked}"))
@@ -324,6 +399,90 @@ fn diagnose(
             vec![with_base(d)]
         }
     }
+}
+
+/// The JSON type a shape of an `anyOf` accepts, if it says.
+fn shape_type(s: &Value) -> Option<&'static str> {
+    match s.get("type").and_then(Value::as_str) {
+        Some("object") => Some("object"),
+        Some("string") => Some("string"),
+        Some("array") => Some("array"),
+        Some("boolean") => Some("boolean"),
+        Some("integer") | Some("number") => Some("number"),
+        _ if s.get("properties").is_some() => Some("object"),
+        _ => None,
+    }
+}
+
+/// A value's JSON type, as [`shape_type`] names it.
+fn value_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A shape in the spec's words: "a string", "a table with `secret`, `key`".
+fn shape(s: &Value) -> String {
+    match shape_type(s) {
+        Some("object") => {
+            let keys: Vec<String> = s
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
+                .unwrap_or_default();
+            if keys.is_empty() {
+                "a table".to_string()
+            } else {
+                format!("a table of {}", keys.join(", "))
+            }
+        }
+        Some(t) => type_name(t).to_string(),
+        None => "a value of another shape".to_string(),
+    }
+}
+
+/// The keys a table may have: its properties, through `$ref`s, a wrapping
+/// `allOf` and the table shapes of an `anyOf`.
+fn object_keys<'a>(root: &'a Value, s: &'a Value) -> Vec<&'a str> {
+    let s = unwrap(root, s);
+    let mut keys: Vec<&str> = s
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    for b in s
+        .get("anyOf")
+        .or_else(|| s.get("oneOf"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for k in object_keys(root, b) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
+/// Follows `$ref`s and the one-branch `allOf` that wraps a described `$ref`.
+fn unwrap<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
+    let mut s = deref(root, s);
+    for _ in 0..16 {
+        match s.get("allOf").and_then(Value::as_array) {
+            Some(all) if all.len() == 1 && s.get("anyOf").is_none() && s.get("oneOf").is_none() => {
+                s = deref(root, &all[0]);
+            }
+            _ => break,
+        }
+    }
+    s
 }
 
 /// The `const` alternatives of a `oneOf`/`anyOf` (documented enums), with their descriptions.
@@ -410,6 +569,7 @@ fn step<'a>(root: &'a Value, s: &'a Value, seg: &str) -> Option<&'a Value> {
     for branch in s
         .get("anyOf")
         .or_else(|| s.get("oneOf"))
+        .or_else(|| s.get("allOf"))
         .and_then(Value::as_array)?
     {
         if let Some(found) = step(root, branch, seg) {

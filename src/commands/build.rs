@@ -2,7 +2,7 @@
 //! or with `--check` compare instead and exit 1 on any difference.
 
 use super::{Ctx, Exit};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, Format};
 use jhubgen::write::Drift;
 
 impl BuildArgs {
@@ -16,9 +16,12 @@ impl BuildArgs {
                 return Err(Exit::Failed);
             }
         };
-        ctx.report(&build.diags, &project.sources, self.format)?;
         let names: Vec<&str> = build.envs.iter().map(|r| r.env.as_str()).collect();
         let all = self.envs.is_empty();
+        let machine = self.format != Format::Human;
+        if !(self.check && machine) {
+            ctx.report(&build.diags, &project.sources, self.format)?;
+        }
         if self.check {
             let drift = match jhubgen::write::check(root, &build.outputs, &names, all) {
                 Ok(d) => d,
@@ -30,6 +33,18 @@ impl BuildArgs {
                     )));
                 }
             };
+            if machine {
+                // one document: the warnings and every drifted file as a diagnostic
+                let mut sources = project.sources.clone();
+                let mut diags = build.diags.clone();
+                diags.extend(drift.iter().map(|d| d.diagnostic(&mut sources)));
+                ctx.report(&diags, &sources, self.format)?;
+                return if drift.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Exit::Failed)
+                };
+            }
             if drift.is_empty() {
                 ctx.note(format_args!(
                     "up to date: {} environment(s), {} file(s)",

@@ -4,6 +4,26 @@
 /// (code, severity, summary) of every diagnostic the pipeline itself emits.
 pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
+        "drift/stale",
+        "error",
+        "`build --check`: a generated file that differs from what the specs generate",
+    ),
+    (
+        "drift/missing",
+        "error",
+        "`build --check`: a generated file that is not on disk",
+    ),
+    (
+        "drift/orphaned",
+        "error",
+        "`build --check`: a generated file that no environment generates any more",
+    ),
+    (
+        "drift/interrupted",
+        "error",
+        "`build --check`: the journal or a staged file of a build that was killed",
+    ),
+    (
         "io/env-name",
         "error",
         "an overlay file name that is not a valid environment name",
