@@ -340,6 +340,7 @@ pub fn compile_merged(
             values: None,
         },
     );
+    diags.extend(reflected(&r, &diags));
     if diags.iter().any(Diag::is_error) {
         return Err(diags);
     }
@@ -359,8 +360,163 @@ pub fn compile_merged(
         diags.extend(errors);
         return Err(diags);
     }
+    allow(&r, &mut diags);
+    if diags.iter().any(Diag::is_error) {
+        return Err(diags);
+    }
     let outputs = emit::emit_all(&r, &values);
     Ok((r, outputs, diags))
+}
+
+/// Chart values that `[values]` may set and a spec key models, leaf for
+/// leaf: (chart pointer, spec pointer).
+const REFLECTED: &[(&str, &str)] = &[
+    ("/cull/enabled", "/culling/enabled"),
+    ("/cull/timeout", "/culling/timeout"),
+    ("/cull/every", "/culling/every"),
+    ("/cull/maxAge", "/culling/max_age"),
+    ("/cull/users", "/culling/users"),
+    ("/singleuser/image/tag", "/image/tag"),
+    ("/singleuser/image/pullPolicy", "/image/pull_policy"),
+    ("/singleuser/storage/capacity", "/storage/capacity"),
+    ("/hub/baseUrl", "/hub/base_url"),
+    ("/hub/config/Authenticator/allow_all", "/auth/allow_all"),
+    ("/hub/config/Authenticator/admin_users", "/auth/admin_users"),
+    (
+        "/hub/config/Authenticator/allowed_users",
+        "/auth/allowed_users",
+    ),
+    (
+        "/hub/config/AzureAdOAuthenticator/username_claim",
+        "/auth/azuread/username_claim",
+    ),
+];
+
+/// The spec rules on the *final* values: what `[values]` sets in place of a
+/// spec key is judged as if the spec had set it, and reported at the
+/// `[values]` line — so an unsafe value is the same error whichever way it
+/// arrives. (`values/overrides-spec` still says to use the spec key.)
+fn reflected(r: &Resolved, already: &[Diag]) -> Vec<Diag> {
+    let Some(raw) = &r.spec.values else {
+        return Vec::new();
+    };
+    let raw = serde_json::Value::Object(raw.clone());
+    let mut doc = r.doc.clone();
+    let mut provs = r.provs.clone();
+    let mut origins = Vec::new();
+    for (chart, spec) in REFLECTED {
+        let (Some(v), Some(prov)) = (raw.pointer(chart), r.provs.get(&format!("/values{chart}")))
+        else {
+            continue;
+        };
+        let Some((parent, key)) = spec.rsplit_once('/') else {
+            continue;
+        };
+        let Some(serde_json::Value::Object(table)) = doc.pointer_mut(parent) else {
+            continue;
+        };
+        table.insert(key.to_string(), v.clone());
+        provs.insert((*spec).to_string(), prov.clone());
+        origins.push(prov.origin().clone());
+    }
+    if origins.is_empty() {
+        return Vec::new();
+    }
+    // a value the spec's type cannot hold: the chart's schema judges it
+    let Ok(shadow) = resolve::resolve(&r.env, r.inputs.clone(), doc, provs, Vec::new()) else {
+        return Vec::new();
+    };
+    lint::run(
+        lint::Stage::Spec,
+        &lint::Ctx {
+            r: &shadow,
+            values: None,
+        },
+    )
+    .into_iter()
+    .filter(|d| {
+        d.primary
+            .as_ref()
+            .is_some_and(|p| origins.contains(&p.origin))
+            && !already.contains(d)
+    })
+    .collect()
+}
+
+/// Applies the spec's `[[lint.allow]]`: each marks the warnings of its code
+/// (on its key, if given) as suppressed with its reason. Naming an unknown
+/// code or an error is an error; an allow that matches nothing, a warning.
+fn allow(r: &Resolved, diags: &mut Vec<Diag>) {
+    let mut found = Vec::new();
+    for (i, a) in r.spec.lint.allow.iter().enumerate() {
+        let at = format!("/lint/allow/{i}");
+        let Some((severity, _)) = diag::codes::describe(&a.code) else {
+            let mut all: Vec<&str> = lint::RULES.iter().map(|r| r.code).collect();
+            all.extend(diag::codes::BUILTIN.iter().map(|(c, _, _)| *c));
+            let hint = validate::closest(&a.code, &all)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            found.push(
+                Diag::error(
+                    "lint/unknown-code",
+                    format!("no rule `{}` to allow", a.code),
+                )
+                .at(r.origin(&format!("{at}/code")), "not a diagnostic code")
+                .key(format!("lint.allow[{i}].code"))
+                .help(format!("{hint}`jhubgen rule` lists the codes")),
+            );
+            continue;
+        };
+        if severity == "error" {
+            found.push(
+                Diag::error(
+                    "lint/allow-error",
+                    format!("`{}` is an error, and errors cannot be allowed", a.code),
+                )
+                .at(r.origin(&format!("{at}/code")), "an error")
+                .key(format!("lint.allow[{i}].code"))
+                .help(format!(
+                    "fix what it reports (`jhubgen rule {}` says how); only warnings can be accepted",
+                    a.code
+                )),
+            );
+            continue;
+        }
+        let under = |key: &str, prefix: &str| {
+            key == prefix
+                || key.starts_with(&format!("{prefix}."))
+                || key.starts_with(&format!("{prefix}["))
+        };
+        let mut matched = 0;
+        for d in diags.iter_mut() {
+            if d.code == a.code
+                && !d.is_error()
+                && a.key
+                    .as_deref()
+                    .is_none_or(|k| d.key.as_deref().is_some_and(|dk| under(dk, k)))
+            {
+                d.suppressed = Some(a.reason.clone());
+                matched += 1;
+            }
+        }
+        if matched == 0 {
+            found.push(
+                Diag::warning(
+                    "lint/unused-allow",
+                    format!(
+                        "`{}`{} is allowed, but `{}` reports nothing there",
+                        a.code,
+                        a.key.as_deref().map(|k| format!(" on `{k}`")).unwrap_or_default(),
+                        r.env
+                    ),
+                )
+                .at(r.origin(&at), "matches no warning")
+                .key(format!("lint.allow[{i}]"))
+                .help("remove it (what it accepted is gone), fix its `code` / `key`, or move it into the layer of the environments that need it"),
+            );
+        }
+    }
+    diags.extend(found);
 }
 
 /// The JSON Schema of a spec file, as committed in `schema/jhubgen.schema.json`.

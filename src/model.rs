@@ -49,6 +49,42 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
     pub values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Lint settings: warnings accepted on purpose, each with its reason.
+    #[serde(default, skip_serializing_if = "Lint::is_empty")]
+    pub lint: Lint,
+}
+
+/// `[lint]`: which warnings this spec accepts, and why.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lint {
+    /// `[[lint.allow]] code = "auth/allow-all", key = "auth.allow_all", reason = "…"`:
+    /// the warning is not reported (SARIF lists it as suppressed, the summary counts it).
+    /// Errors cannot be allowed; an allow that matches nothing is itself a warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Allow>,
+}
+
+impl Lint {
+    pub fn is_empty(&self) -> bool {
+        self.allow.is_empty()
+    }
+}
+
+/// One accepted warning.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    /// The warning's code (`jhubgen rule` lists them).
+    #[schemars(length(min = 1))]
+    pub code: String,
+    /// Only the warning on this spec key or below it (`auth.allow_all`,
+    /// `profiles[gpu-large]`); without it, every warning of the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Why it is accepted: required, for the next reader.
+    #[schemars(length(min = 1))]
+    pub reason: String,
 }
 
 /// Where and how the environment is deployed.

@@ -224,3 +224,57 @@ fn every_command_prints_one_document_per_machine_format() {
     assert_eq!(stale["file"], "environments/lab/values.yaml");
     assert_eq!(stale["line"], stale_line);
 }
+
+/// `[[lint.allow]]` accepts a warning, with its reason: not reported (so
+/// `--deny-warnings` passes), counted in the summary, and listed in SARIF as
+/// a suppressed result with the justification. Only the key it names.
+#[test]
+fn allowed_warnings_are_suppressed_with_their_reason() {
+    let p = project_with(Some(
+        &repo().join("tests/fixtures/bad/rule-auth-azuread-group-ids"),
+    ));
+    let aiv = p.path().join("overlays/aiv.toml");
+    let mut text = std::fs::read_to_string(&aiv).unwrap();
+    text.push_str(
+        "\n[[lint.allow]]\ncode = \"auth/azuread-group-ids\"\nkey = \"auth.azuread.allowed_groups\"\nreason = \"IT gives display names until the app roles exist\"\n",
+    );
+    std::fs::write(&aiv, &text).unwrap();
+    let out = jhubgen(&["lint", "aiv", "--format", "json"], p.path());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
+    // the admin_groups warning is not on the allowed key: still reported
+    assert_eq!(keys, ["auth.azuread.admin_groups[1]"], "{doc}");
+    assert_eq!(doc["summary"]["suppressed"], 1, "{doc}");
+    let sarif: Value =
+        serde_json::from_slice(&jhubgen(&["lint", "aiv", "--format", "sarif"], p.path()).stdout)
+            .unwrap();
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{sarif}");
+    assert_eq!(
+        suppressed[0]["suppressions"][0]["justification"],
+        "IT gives display names until the app roles exist"
+    );
+    // allowing the second key too: nothing left to report
+    text.push_str("\n[[lint.allow]]\ncode = \"auth/azuread-group-ids\"\nkey = \"auth.azuread.admin_groups\"\nreason = \"same\"\n");
+    std::fs::write(&aiv, &text).unwrap();
+    let out = jhubgen(&["lint", "aiv", "--deny-warnings"], p.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 warning(s) allowed by [[lint.allow]]")
+    );
+}

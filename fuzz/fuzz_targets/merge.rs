@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         .enumerate()
     {
         let Some(bytes) = parts.next() else { break };
-        let id = sources.add(name, String::from_utf8_lossy(bytes).as_ref());
+        let id = sources.add(*name, String::from_utf8_lossy(bytes).as_ref());
         match i {
             0 => overlays.push(("a".to_string(), id)),
             1 => overlays.push(("b".to_string(), id)),

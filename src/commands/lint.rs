@@ -9,7 +9,8 @@ impl LintArgs {
         let project = ctx.open(&self.root.root, &self.envs)?;
         let (diags, failed) = match jhubgen::build(&project, &self.envs) {
             Ok(b) => {
-                let failed = self.deny_warnings && !b.diags.is_empty();
+                let failed =
+                    self.deny_warnings && jhubgen::diag::reported(&b.diags).next().is_some();
                 (b.diags, failed)
             }
             Err(d) => (d, true),

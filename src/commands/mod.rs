@@ -134,9 +134,18 @@ impl Ctx {
                 if diags.is_empty() {
                     return Ok(());
                 }
+                if diag::reported(diags).next().is_none() {
+                    let s = diag::suppressed(diags);
+                    return self.note(format_args!("{s} warning(s) allowed by [[lint.allow]]"));
+                }
                 self.err(&diag::human::render(diags, sources, self.stderr_color()))?;
                 let (e, w) = diag::summary(diags);
-                self.note(format_args!("{e} error(s), {w} warning(s)"))
+                match diag::suppressed(diags) {
+                    0 => self.note(format_args!("{e} error(s), {w} warning(s)")),
+                    s => self.note(format_args!(
+                        "{e} error(s), {w} warning(s), {s} allowed by [[lint.allow]]"
+                    )),
+                }
             }
             Format::Json => self.out(&diag::json::render(diags, sources)),
             Format::Sarif => self.out(&diag::sarif::render(diags, sources)),

@@ -4,6 +4,21 @@
 /// (code, severity, summary) of every diagnostic the pipeline itself emits.
 pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
+        "lint/unknown-code",
+        "error",
+        "a `[[lint.allow]]` naming a code that no rule or check has",
+    ),
+    (
+        "lint/allow-error",
+        "error",
+        "a `[[lint.allow]]` naming an error (only warnings can be accepted)",
+    ),
+    (
+        "lint/unused-allow",
+        "warning",
+        "a `[[lint.allow]]` that matches no warning of the environment",
+    ),
+    (
         "drift/stale",
         "error",
         "`build --check`: a generated file that differs from what the specs generate",

@@ -17,7 +17,7 @@ fn escape_property(s: &str) -> String {
 /// One workflow command per diagnostic.
 pub fn render(diags: &[Diag], sources: &Sources) -> String {
     let mut out = String::new();
-    for d in diags {
+    for d in super::reported(diags) {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -23,8 +23,7 @@ fn fingerprint(parts: &[&str]) -> String {
 
 pub fn render(diags: &[Diag], sources: &Sources) -> String {
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
-    let issues: Vec<Value> = diags
-        .iter()
+    let issues: Vec<Value> = super::reported(diags)
         .map(|d| {
             let (path, line) = match d.location(sources) {
                 Some((f, l, _)) => (f, l),

@@ -22,7 +22,7 @@ pub fn render(diags: &[Diag], sources: &Sources, color: bool) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    for d in diags {
+    for d in super::reported(diags) {
         let view = View::new(d, sources);
         // rendering into a String cannot fail
         let _ = handler.render_report(&mut out, &view);

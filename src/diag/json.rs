@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 /// Renders diagnostics as the contract's JSON object, with a final newline.
 pub fn render(diags: &[Diag], sources: &Sources) -> String {
-    let items: Vec<Value> = diags
-        .iter()
+    let items: Vec<Value> = super::reported(diags)
         .map(|d| {
             let (file, line, column) = match d.location(sources) {
                 Some((f, l, c)) => (Value::from(f), Value::from(l), Value::from(c)),
@@ -39,7 +38,7 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
     let (errors, warnings) = summary(diags);
     let doc = json!({
         "diagnostics": items,
-        "summary": {"errors": errors, "warnings": warnings},
+        "summary": {"errors": errors, "warnings": warnings, "suppressed": super::suppressed(diags)},
     });
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
     out.push('\n');

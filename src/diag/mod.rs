@@ -67,6 +67,9 @@ pub struct Diag {
     /// When the primary value replaced inherited ones: the files of the
     /// layers that set it, highest first ("set in staging, over aiv, over base").
     pub layers: Vec<crate::source::FileId>,
+    /// Accepted by a `[[lint.allow]]` of the spec, with its reason: not
+    /// reported (SARIF lists it as suppressed), counted in the summary.
+    pub suppressed: Option<String>,
 }
 
 impl Diag {
@@ -80,6 +83,7 @@ impl Diag {
             key: None,
             help: None,
             layers: Vec::new(),
+            suppressed: None,
         }
     }
 
@@ -181,7 +185,18 @@ pub fn cap(diags: &mut Vec<Diag>) {
 }
 
 /// Counts of errors and warnings.
+/// (errors, warnings) reported: suppressed warnings not included.
 pub fn summary(diags: &[Diag]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    (errors, diags.len() - errors)
+    (errors, reported(diags).count() - errors)
+}
+
+/// Warnings a `[[lint.allow]]` accepted.
+pub fn suppressed(diags: &[Diag]) -> usize {
+    diags.iter().filter(|d| d.suppressed.is_some()).count()
+}
+
+/// The diagnostics that are reported (not suppressed).
+pub fn reported(diags: &[Diag]) -> impl Iterator<Item = &Diag> {
+    diags.iter().filter(|d| d.suppressed.is_none())
 }

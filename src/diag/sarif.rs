@@ -88,6 +88,9 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
             if let Some(i) = index {
                 result["ruleIndex"] = json!(i);
             }
+            if let Some(reason) = &d.suppressed {
+                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
+            }
             if let Some(label) = &d.primary {
                 let file = label.origin.file;
                 let (sl, sc) = sources.line_col(file, label.origin.span.start);

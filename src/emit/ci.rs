@@ -12,7 +12,6 @@
 
 use crate::model::{CiLocation, CiProvider, JhubgenInstall};
 use crate::resolve::Resolved;
-use serde_json::{Value, json};
 
 /// A spec value as a CI variable.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,15 +218,6 @@ pub fn unsafe_reason(value: &str, provider: CiProvider) -> Option<&'static str> 
         );
     }
     None
-}
-
-/// A value for GitLab's `variables:` that GitLab will not expand.
-pub fn gitlab_variable(value: &str) -> Value {
-    if value.contains('$') {
-        json!({"value": value, "expand": false})
-    } else {
-        json!(value)
-    }
 }
 
 /// Is `pattern` a branch name or glob the CI system accepts?

@@ -12,37 +12,196 @@
 //! it pushes), checkouts keep no credentials, deploys do not overlap, and no
 //! expression of a spec- or user-controlled value reaches a `run:` script —
 //! values come through `env:` (see [`super::ci`]).
+//!
+//! The workflow is built as typed data (`Workflow` and the structs below):
+//! keys are written in the order their fields are declared, maps in insertion
+//! order.
 
 use super::ci::{
     BUILD_VARIABLES, CHECKOUT, CiValue, PIPELINE_VARIABLES, descends_from, promotion_order, values,
 };
 use crate::model::JhubgenInstall;
 use crate::resolve::Resolved;
-use serde_json::{Map, Value, json};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
 
-fn checkout(fetch_all: bool) -> Value {
-    let mut with = Map::new();
-    with.insert("persist-credentials".into(), json!(false));
-    if fetch_all {
-        with.insert("fetch-depth".into(), json!(0));
-    }
-    json!({"name": "Check out", "uses": CHECKOUT.0, "with": with})
+/// An `env:` block (of the workflow, a job or a step): variable name → value.
+type Env = IndexMap<&'static str, String>;
+
+/// The workflow file.
+#[derive(Serialize)]
+struct Workflow {
+    name: String,
+    on: On,
+    permissions: Permissions,
+    env: Env,
+    jobs: IndexMap<String, Job>,
 }
 
-fn install(r: &Resolved) -> Value {
+/// What starts the workflow.
+#[derive(Serialize)]
+struct On {
+    push: Branches,
+    pull_request: Branches,
+    workflow_dispatch: WorkflowDispatch,
+}
+
+#[derive(Serialize)]
+struct Branches {
+    branches: Vec<String>,
+}
+
+/// `workflow_dispatch: {}`: manual runs, without inputs.
+#[derive(Serialize)]
+struct WorkflowDispatch {}
+
+/// A `permissions:` block; what it does not name is `none` (so the
+/// workflow's, which names nothing, is `{}`).
+#[derive(Serialize, Default)]
+struct Permissions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contents: Option<Access>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packages: Option<Access>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Access {
+    Read,
+    Write,
+}
+
+impl Permissions {
+    /// `contents: read`: what every job needs to check out.
+    fn read_contents() -> Self {
+        Permissions {
+            contents: Some(Access::Read),
+            packages: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Job {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<Needs>,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    if_: Option<String>,
+    #[serde(rename = "runs-on")]
+    runs_on: RunsOn,
+    permissions: Permissions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<Environment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concurrency: Option<Concurrency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env: Option<Env>,
+    steps: Vec<Step>,
+}
+
+/// A job's `needs:`: one job's name, or a list of them.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Needs {
+    One(&'static str),
+    All(Vec<String>),
+}
+
+/// A job's `runs-on:`: one label, or labels the runner must all have.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RunsOn {
+    Label(String),
+    Labels(Vec<String>),
+}
+
+/// The GitHub environment a deploy job runs in.
+#[derive(Serialize)]
+struct Environment {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Concurrency {
+    group: String,
+    #[serde(rename = "cancel-in-progress")]
+    cancel_in_progress: bool,
+}
+
+/// A step: an action (`uses:` and `with:`) or a script (`run:`).
+#[derive(Serialize, Default)]
+struct Step {
+    name: &'static str,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    if_: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uses: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    with: Option<CheckoutInputs>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env: Option<Env>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<String>,
+}
+
+/// The `with:` of [`CHECKOUT`].
+#[derive(Serialize)]
+struct CheckoutInputs {
+    #[serde(rename = "persist-credentials")]
+    persist_credentials: bool,
+    #[serde(rename = "fetch-depth", skip_serializing_if = "Option::is_none")]
+    fetch_depth: Option<u32>,
+}
+
+impl Step {
+    /// A step that runs `script`.
+    fn run(name: &'static str, script: impl Into<String>) -> Self {
+        Step {
+            name,
+            run: Some(script.into()),
+            ..Step::default()
+        }
+    }
+
+    /// The step, with these `env:` variables.
+    fn with_env(self, env: Env) -> Self {
+        Step {
+            env: Some(env),
+            ..self
+        }
+    }
+}
+
+fn checkout(fetch_all: bool) -> Step {
+    Step {
+        name: "Check out",
+        uses: Some(CHECKOUT.0),
+        with: Some(CheckoutInputs {
+            persist_credentials: false,
+            fetch_depth: fetch_all.then_some(0),
+        }),
+        ..Step::default()
+    }
+}
+
+fn install(r: &Resolved) -> Step {
     let run = match r.spec.ci.jhubgen {
         JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
         JhubgenInstall::CratesIo { .. } => {
             "cargo install --locked jhubgen --version \"$JHUBGEN_VERSION\""
         }
     };
-    json!({"name": "Install jhubgen", "run": run})
+    Step::run("Install jhubgen", run)
 }
 
 /// A job's `env:` from spec values.
-fn env_of<'a>(vals: impl IntoIterator<Item = &'a CiValue>) -> Map<String, Value> {
+fn env_of<'a>(vals: impl IntoIterator<Item = &'a CiValue>) -> Env {
     vals.into_iter()
-        .map(|cv| (cv.name.to_string(), json!(cv.value)))
+        .map(|cv| (cv.name, cv.value.clone()))
         .collect()
 }
 
@@ -67,12 +226,20 @@ fn deploy_if<'a>(branches: impl IntoIterator<Item = &'a String>) -> String {
     }
 }
 
+/// What makes two environments' image builds one job.
+#[derive(PartialEq)]
+struct Build {
+    env: Env,
+    login: Env,
+    runs_on: String,
+}
+
 /// The workflow of these (GitHub) environments, as data; comments (the
 /// pinned versions) are added by [`render`].
 pub fn workflow(envs: &[&Resolved]) -> Value {
     let envs = promotion_order(envs);
     let Some(first) = envs.first() else {
-        return json!({});
+        return Value::Object(Default::default());
     };
     let runner_of = |r: &Resolved| {
         r.spec
@@ -89,31 +256,44 @@ pub fn workflow(envs: &[&Resolved]) -> Value {
             .filter(|cv| PIPELINE_VARIABLES.contains(&cv.name)),
     );
     let names: Vec<&str> = envs.iter().map(|r| r.env.as_str()).collect();
-    env.insert("JHUBGEN_ENVS".into(), json!(names.join(" ")));
-    let mut jobs = Map::new();
+    env.insert("JHUBGEN_ENVS", names.join(" "));
+    let mut jobs = IndexMap::new();
     jobs.insert(
-        "validate".into(),
-        json!({
-            "name": "Lint and check drift",
-            "runs-on": runner,
-            "permissions": {"contents": "read"},
-            "steps": [
+        "validate".to_string(),
+        Job {
+            name: "Lint and check drift".into(),
+            needs: None,
+            if_: None,
+            runs_on: RunsOn::Label(runner),
+            permissions: Permissions::read_contents(),
+            environment: None,
+            concurrency: None,
+            env: None,
+            steps: vec![
                 checkout(true),
                 install(first),
-                {"name": "Lint", "run": "read -ra envs <<< \"$JHUBGEN_ENVS\"\njhubgen lint \"${envs[@]}\" --format github\n"},
-                {"name": "Check that the generated files are up to date", "run": "jhubgen build --check"},
-                {
-                    "name": "Show the change in the job summary",
-                    "if": "github.event_name == 'pull_request'",
-                    "env": {"BASE_REF": "${{ github.base_ref }}"},
-                    "run": "read -ra envs <<< \"$JHUBGEN_ENVS\"\nfor env in \"${envs[@]}\"; do\n  jhubgen diff \"$env\" --against \"origin/$BASE_REF\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"\ndone\n",
+                Step::run(
+                    "Lint",
+                    "read -ra envs <<< \"$JHUBGEN_ENVS\"\njhubgen lint \"${envs[@]}\" --format github\n",
+                ),
+                Step::run(
+                    "Check that the generated files are up to date",
+                    "jhubgen build --check",
+                ),
+                Step {
+                    if_: Some("github.event_name == 'pull_request'"),
+                    ..Step::run(
+                        "Show the change in the job summary",
+                        "read -ra envs <<< \"$JHUBGEN_ENVS\"\nfor env in \"${envs[@]}\"; do\n  jhubgen diff \"$env\" --against \"origin/$BASE_REF\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"\ndone\n",
+                    )
+                    .with_env(Env::from([("BASE_REF", "${{ github.base_ref }}".into())]))
                 },
             ],
-        }),
+        },
     );
 
     // each distinct image build once, shared by the environments that deploy it
-    let mut builds: Vec<(Value, Vec<usize>)> = Vec::new();
+    let mut builds: Vec<(Build, Vec<usize>)> = Vec::new();
     for (i, r) in envs.iter().enumerate() {
         let Some(b) = &r.spec.ci.image_build else {
             continue;
@@ -128,48 +308,60 @@ pub fn workflow(envs: &[&Resolved]) -> Value {
             "${{{{ secrets.{} }}}}",
             b.password_variable.as_deref().unwrap_or("GITHUB_TOKEN")
         );
-        let key = json!({
-            "env": env_of(per_env[i].iter().filter(|cv| BUILD_VARIABLES.contains(&cv.name))),
-            "login": {"REGISTRY_USER": user, "REGISTRY_PASSWORD": password},
-            "runs-on": runner_of(r),
-        });
+        let key = Build {
+            env: env_of(
+                per_env[i]
+                    .iter()
+                    .filter(|cv| BUILD_VARIABLES.contains(&cv.name)),
+            ),
+            login: Env::from([("REGISTRY_USER", user), ("REGISTRY_PASSWORD", password)]),
+            runs_on: runner_of(r),
+        };
         match builds.iter_mut().find(|(k, _)| *k == key) {
             Some((_, users)) => users.push(i),
             None => builds.push((key, vec![i])),
         }
     }
     let mut build_job: Vec<Option<String>> = vec![None; envs.len()];
-    for (key, users) in &builds {
-        let name = if builds.len() == 1 {
+    let single_build = builds.len() == 1;
+    for (key, users) in builds {
+        let name = if single_build {
             "build".to_string()
         } else {
             format!("build-{}", envs[users[0]].env)
         };
         jobs.insert(
             name.clone(),
-            json!({
-                "name": "Build and push the notebook image",
-                "needs": "validate",
-                "if": deploy_if(users.iter().flat_map(|&u| &envs[u].spec.ci.deploy_branches)),
-                "runs-on": key["runs-on"],
-                "permissions": {"contents": "read", "packages": "write"},
-                "env": key["env"],
-                "steps": [
+            Job {
+                name: "Build and push the notebook image".into(),
+                needs: Some(Needs::One("validate")),
+                if_: Some(deploy_if(
+                    users.iter().flat_map(|&u| &envs[u].spec.ci.deploy_branches),
+                )),
+                runs_on: RunsOn::Label(key.runs_on),
+                permissions: Permissions {
+                    packages: Some(Access::Write),
+                    ..Permissions::read_contents()
+                },
+                environment: None,
+                concurrency: None,
+                env: Some(key.env),
+                steps: vec![
                     checkout(false),
-                    {
-                        "name": "Log in to the registry",
-                        "env": key["login"],
-                        "run": "printf '%s' \"$REGISTRY_PASSWORD\" | docker login \"$REGISTRY\" --username \"$REGISTRY_USER\" --password-stdin",
-                    },
-                    {
-                        "name": "Build and push",
-                        "env": {"COMMIT_SHA": "${{ github.sha }}"},
-                        "run": "docker build --file \"$DOCKERFILE\" --tag \"$IMAGE:$COMMIT_SHA\" --tag \"$IMAGE:$MOVING_TAG\" \"$BUILD_CONTEXT\"\ndocker push \"$IMAGE:$COMMIT_SHA\"\ndocker push \"$IMAGE:$MOVING_TAG\"\n",
-                    },
+                    Step::run(
+                        "Log in to the registry",
+                        "printf '%s' \"$REGISTRY_PASSWORD\" | docker login \"$REGISTRY\" --username \"$REGISTRY_USER\" --password-stdin",
+                    )
+                    .with_env(key.login),
+                    Step::run(
+                        "Build and push",
+                        "docker build --file \"$DOCKERFILE\" --tag \"$IMAGE:$COMMIT_SHA\" --tag \"$IMAGE:$MOVING_TAG\" \"$BUILD_CONTEXT\"\ndocker push \"$IMAGE:$COMMIT_SHA\"\ndocker push \"$IMAGE:$MOVING_TAG\"\n",
+                    )
+                    .with_env(Env::from([("COMMIT_SHA", "${{ github.sha }}".into())])),
                 ],
-            }),
+            },
         );
-        for &u in users {
+        for u in users {
             build_job[u] = Some(name.clone());
         }
     }
@@ -184,67 +376,68 @@ pub fn workflow(envs: &[&Resolved]) -> Value {
                 needs.push(format!("deploy-{}", child.env));
             }
         }
-        let mut deploy_env = Map::new();
-        deploy_env.insert(
-            "KUBECONFIG_DATA".into(),
-            json!(format!(
-                "${{{{ secrets.{} }}}}",
-                ci.deploy.kubeconfig_variable
-            )),
-        );
+        let mut deploy_env = Env::from([(
+            "KUBECONFIG_DATA",
+            format!("${{{{ secrets.{} }}}}", ci.deploy.kubeconfig_variable),
+        )]);
         if ci.deploys_commit_image() {
-            deploy_env.insert("IMAGE_TAG".into(), json!("${{ github.sha }}"));
+            deploy_env.insert("IMAGE_TAG", "${{ github.sha }}".into());
         }
         let mut steps = vec![checkout(false)];
         let deploy_runner = if ci.deploy.runner.is_empty() {
-            json!(runner_of(r))
+            RunsOn::Label(runner_of(r))
         } else {
             // a self-hosted runner brings its own tools: say so before helm is missing
-            steps.push(json!({
-                "name": "Check the runner's tools",
-                "run": super::ci::TOOLS_CHECK,
-            }));
-            json!(ci.deploy.runner)
+            steps.push(Step::run(
+                "Check the runner's tools",
+                super::ci::TOOLS_CHECK,
+            ));
+            RunsOn::Labels(ci.deploy.runner.clone())
         };
-        steps.push(json!({
-            "name": "Deploy",
-            "env": deploy_env,
-            "run": deploy_script(r),
-        }));
+        steps.push(Step::run("Deploy", deploy_script(r)).with_env(deploy_env));
         jobs.insert(
             format!("deploy-{}", r.env),
-            json!({
-                "name": format!("Deploy {}", r.env),
-                "needs": needs,
-                "if": deploy_if(&ci.deploy_branches),
-                "runs-on": deploy_runner,
-                "permissions": {"contents": "read"},
-                "environment": {"name": ci.deploy.environment, "url": format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url)},
-                "concurrency": {"group": format!("deploy-{}", r.env), "cancel-in-progress": false},
-                "env": env_of(per_env[i].iter().filter(|cv| {
+            Job {
+                name: format!("Deploy {}", r.env),
+                needs: Some(Needs::All(needs)),
+                if_: Some(deploy_if(&ci.deploy_branches)),
+                runs_on: deploy_runner,
+                permissions: Permissions::read_contents(),
+                environment: Some(Environment {
+                    name: ci.deploy.environment.clone(),
+                    url: format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url),
+                }),
+                concurrency: Some(Concurrency {
+                    group: format!("deploy-{}", r.env),
+                    cancel_in_progress: false,
+                }),
+                env: Some(env_of(per_env[i].iter().filter(|cv| {
                     !BUILD_VARIABLES.contains(&cv.name) && !PIPELINE_VARIABLES.contains(&cv.name)
-                })),
-                "steps": steps,
-            }),
+                }))),
+                steps,
+            },
         );
     }
-    let mut branches: Vec<&String> = Vec::new();
+    let mut branches: Vec<String> = Vec::new();
     for b in envs.iter().flat_map(|r| &r.spec.ci.deploy_branches) {
-        if !branches.contains(&b) {
-            branches.push(b);
+        if !branches.contains(b) {
+            branches.push(b.clone());
         }
     }
-    json!({
-        "name": format!("jhubgen {}", names.join(", ")),
-        "on": {
-            "push": {"branches": branches},
-            "pull_request": {"branches": branches},
-            "workflow_dispatch": {},
+    let doc = Workflow {
+        name: format!("jhubgen {}", names.join(", ")),
+        on: On {
+            push: Branches {
+                branches: branches.clone(),
+            },
+            pull_request: Branches { branches },
+            workflow_dispatch: WorkflowDispatch {},
         },
-        "permissions": {},
-        "env": env,
-        "jobs": jobs,
-    })
+        permissions: Permissions::default(),
+        env,
+        jobs,
+    };
+    serde_json::to_value(&doc).expect("the workflow serializes")
 }
 
 /// The deploy script: kubeconfig from the secret into a private file, then

@@ -13,26 +13,174 @@
 //! `only:`. Spec values are `variables:` of the jobs that use them (with
 //! `expand: false` where they hold `$`), credentials are CI/CD variables
 //! referenced by name.
+//!
+//! The pipeline is built as typed data (`Pipeline` and the structs below):
+//! keys are written in the order their fields are declared, maps (the jobs
+//! among them) in insertion order.
 
 use super::ci::{
-    BUILD_VARIABLES, CiValue, PIPELINE_VARIABLES, descends_from, gitlab_variable, promotion_order,
-    values,
+    BUILD_VARIABLES, CiValue, PIPELINE_VARIABLES, descends_from, promotion_order, values,
 };
 use crate::model::JhubgenInstall;
 use crate::resolve::Resolved;
-use serde_json::{Map, Value, json};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A `variables:` block: variable name → value.
+type Variables = IndexMap<&'static str, Variable>;
+
+/// The `.gitlab-ci.yml` file: the global keywords, then the jobs by name.
+#[derive(Serialize)]
+struct Pipeline {
+    workflow: Workflow,
+    stages: [Stage; 3],
+    variables: Variables,
+    #[serde(flatten)]
+    jobs: IndexMap<String, Job>,
+}
+
+/// When a pipeline is created at all.
+#[derive(Serialize)]
+struct Workflow {
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Stage {
+    Validate,
+    Build,
+    Deploy,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum When {
+    Always,
+    Manual,
+}
+
+#[derive(Serialize, Clone, PartialEq)]
+struct Rule {
+    #[serde(rename = "if")]
+    if_: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<When>,
+}
+
+impl Rule {
+    /// The rule that runs the job (or creates the pipeline) when `condition` holds.
+    fn new(condition: impl Into<String>) -> Self {
+        Rule {
+            if_: condition.into(),
+            when: None,
+        }
+    }
+}
+
+/// A value of `variables:`. GitLab expands `$NAME` in a plain value.
+#[derive(Serialize, Clone, PartialEq)]
+#[serde(untagged)]
+enum Variable {
+    /// Expanded: for the values jhubgen writes itself (`$CI_REGISTRY_USER`).
+    Plain(String),
+    /// `{value, expand: false}`: taken as written.
+    Literal { value: String, expand: bool },
+}
+
+impl Variable {
+    /// A spec value, which GitLab must not expand (see [`super::ci`]).
+    fn spec(value: &str) -> Self {
+        if value.contains('$') {
+            Variable::Literal {
+                value: value.to_string(),
+                expand: false,
+            }
+        } else {
+            Variable::Plain(value.to_string())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Job {
+    stage: Stage,
+    image: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    services: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<Environment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_group: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    variables: Variables,
+    script: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    needs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifacts: Option<Artifacts>,
+    rules: Vec<Rule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+}
+
+impl Job {
+    /// A job with only what every job has; the others add the rest.
+    fn new(stage: Stage, image: &str, script: Vec<String>, rules: Vec<Rule>) -> Self {
+        Job {
+            stage,
+            image: image.to_string(),
+            services: Vec::new(),
+            environment: None,
+            resource_group: None,
+            variables: Variables::new(),
+            script,
+            needs: Vec::new(),
+            artifacts: None,
+            rules,
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// The GitLab environment a deploy job runs in.
+#[derive(Serialize)]
+struct Environment {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize, Default)]
+struct Artifacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<When>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reports: Option<Reports>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expose_as: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Reports {
+    codequality: &'static str,
+}
 
 /// One rule per deploy branch, for pushes (not scheduled pipelines).
 fn branch_rules<'a>(
     branches: impl IntoIterator<Item = &'a String>,
-    when: Option<&str>,
-) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
+    when: Option<When>,
+) -> Vec<Rule> {
+    let mut out: Vec<Rule> = Vec::new();
     for b in branches {
-        let mut rule = json!({"if": format!("$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"{b}\"")});
-        if let Some(w) = when {
-            rule["when"] = json!(w);
-        }
+        let rule = Rule {
+            when,
+            ..Rule::new(format!(
+                "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"{b}\""
+            ))
+        };
         if !out.contains(&rule) {
             out.push(rule);
         }
@@ -40,33 +188,43 @@ fn branch_rules<'a>(
     out
 }
 
-fn with_tags(mut job: Value, r: &Resolved) -> Value {
-    if let Some(runner) = &r.spec.ci.runner {
-        job["tags"] = json!([runner]);
-    }
-    job
+/// The jobs run on `ci.runner`'s tags when given.
+fn tags(r: &Resolved) -> Vec<String> {
+    r.spec.ci.runner.iter().cloned().collect()
 }
 
 /// The deploy job runs on `ci.deploy.runner`'s tags when given.
-fn with_deploy_tags(job: Value, r: &Resolved) -> Value {
-    let mut job = with_tags(job, r);
-    if !r.spec.ci.deploy.runner.is_empty() {
-        job["tags"] = json!(r.spec.ci.deploy.runner);
+fn deploy_tags(r: &Resolved) -> Vec<String> {
+    if r.spec.ci.deploy.runner.is_empty() {
+        tags(r)
+    } else {
+        r.spec.ci.deploy.runner.clone()
     }
-    job
 }
 
-fn variables<'a>(vals: impl IntoIterator<Item = &'a CiValue>) -> Map<String, Value> {
+fn variables<'a>(vals: impl IntoIterator<Item = &'a CiValue>) -> Variables {
     vals.into_iter()
-        .map(|cv| (cv.name.to_string(), gitlab_variable(&cv.value)))
+        .map(|cv| (cv.name, Variable::spec(&cv.value)))
         .collect()
+}
+
+fn script(lines: &[&str]) -> Vec<String> {
+    lines.iter().map(|l| l.to_string()).collect()
+}
+
+/// What makes two environments' image builds one job.
+#[derive(PartialEq)]
+struct Build {
+    variables: Variables,
+    image: String,
+    tags: Vec<String>,
 }
 
 /// The pipeline of these (GitLab) environments.
 pub fn pipeline(envs: &[&Resolved]) -> Value {
     let envs = promotion_order(envs);
     let Some(first) = envs.first() else {
-        return json!({});
+        return Value::Object(Default::default());
     };
     let ci = &first.spec.ci;
     let per_env: Vec<Vec<CiValue>> = envs.iter().map(|r| values(r)).collect();
@@ -76,7 +234,7 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
             .filter(|cv| PIPELINE_VARIABLES.contains(&cv.name)),
     );
     let names: Vec<&str> = envs.iter().map(|r| r.env.as_str()).collect();
-    global.insert("JHUBGEN_ENVS".into(), json!(names.join(" ")));
+    global.insert("JHUBGEN_ENVS", Variable::Plain(names.join(" ")));
     let install = [
         match ci.jhubgen {
             JhubgenInstall::Path { .. } => "cargo install --locked --path \"$JHUBGEN_PATH\"",
@@ -87,57 +245,62 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
         "export PATH=\"$CARGO_HOME/bin:$HOME/.cargo/bin:$PATH\"",
     ];
     let all_branches = branch_rules(envs.iter().flat_map(|r| &r.spec.ci.deploy_branches), None);
+    let merge_request = Rule::new("$CI_PIPELINE_SOURCE == \"merge_request_event\"");
     let mut mr_or_branch = vec![
-        json!({"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""}),
-        json!({"if": "$CI_PIPELINE_SOURCE == \"schedule\""}),
+        merge_request.clone(),
+        Rule::new("$CI_PIPELINE_SOURCE == \"schedule\""),
     ];
     mr_or_branch.extend(all_branches);
-    let mut doc = Map::new();
-    doc.insert("workflow".into(), json!({"rules": mr_or_branch.clone()}));
-    doc.insert("stages".into(), json!(["validate", "build", "deploy"]));
-    doc.insert("variables".into(), Value::Object(global));
-    doc.insert(
-        "validate".into(),
-        with_tags(
-            json!({
-                "stage": "validate",
-                "image": ci.gitlab_images.rust,
-                "script": [
+    let mut jobs = IndexMap::new();
+    jobs.insert(
+        "validate".to_string(),
+        Job {
+            artifacts: Some(Artifacts {
+                when: Some(When::Always),
+                reports: Some(Reports {
+                    codequality: "gl-code-quality-report.json",
+                }),
+                ..Artifacts::default()
+            }),
+            tags: tags(first),
+            ..Job::new(
+                Stage::Validate,
+                &ci.gitlab_images.rust,
+                script(&[
                     install[0],
                     install[1],
                     "jhubgen lint --format gitlab > gl-code-quality-report.json",
                     "jhubgen build --check",
-                ],
-                "artifacts": {
-                    "when": "always",
-                    "reports": {"codequality": "gl-code-quality-report.json"},
-                },
-                "rules": mr_or_branch.clone(),
-            }),
-            first,
-        ),
+                ]),
+                mr_or_branch.clone(),
+            )
+        },
     );
-    doc.insert(
-        "review".into(),
-        with_tags(
-            json!({
-                "stage": "validate",
-                "image": ci.gitlab_images.rust,
-                "script": [
+    jobs.insert(
+        "review".to_string(),
+        Job {
+            artifacts: Some(Artifacts {
+                expose_as: Some("jhubgen diff"),
+                paths: vec!["jhubgen-diff.md"],
+                ..Artifacts::default()
+            }),
+            tags: tags(first),
+            ..Job::new(
+                Stage::Validate,
+                &ci.gitlab_images.rust,
+                script(&[
                     install[0],
                     install[1],
                     "git fetch --depth=1 origin \"$CI_MERGE_REQUEST_TARGET_BRANCH_NAME\"",
                     "for env in $JHUBGEN_ENVS; do jhubgen diff \"$env\" --against FETCH_HEAD --format markdown >> jhubgen-diff.md; done",
-                ],
-                "artifacts": {"expose_as": "jhubgen diff", "paths": ["jhubgen-diff.md"]},
-                "rules": [{"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""}],
-            }),
-            first,
-        ),
+                ]),
+                vec![merge_request],
+            )
+        },
     );
 
     // each distinct image build once, shared by the environments that deploy it
-    let mut builds: Vec<(Value, Vec<usize>)> = Vec::new();
+    let mut builds: Vec<(Build, Vec<usize>)> = Vec::new();
     for (i, r) in envs.iter().enumerate() {
         let Some(b) = &r.spec.ci.image_build else {
             continue;
@@ -152,49 +315,52 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
                 .iter()
                 .filter(|cv| BUILD_VARIABLES.contains(&cv.name)),
         );
-        vars.insert("DOCKER_TLS_CERTDIR".into(), json!("/certs"));
-        vars.insert("REGISTRY_USER".into(), json!(format!("${user}")));
-        vars.insert("REGISTRY_PASSWORD".into(), json!(format!("${password}")));
-        let key = json!({"vars": vars, "image": r.spec.ci.gitlab_images.docker, "tags": r.spec.ci.runner});
+        vars.insert("DOCKER_TLS_CERTDIR", Variable::Plain("/certs".into()));
+        vars.insert("REGISTRY_USER", Variable::Plain(format!("${user}")));
+        vars.insert("REGISTRY_PASSWORD", Variable::Plain(format!("${password}")));
+        let key = Build {
+            variables: vars,
+            image: r.spec.ci.gitlab_images.docker.clone(),
+            tags: tags(r),
+        };
         match builds.iter_mut().find(|(k, _)| *k == key) {
             Some((_, users)) => users.push(i),
             None => builds.push((key, vec![i])),
         }
     }
     let mut build_job: Vec<Option<String>> = vec![None; envs.len()];
-    for (key, users) in &builds {
-        let r = envs[users[0]];
-        let name = if builds.len() == 1 {
+    let single_build = builds.len() == 1;
+    for (key, users) in builds {
+        let name = if single_build {
             "build-image".to_string()
         } else {
-            format!("build-image-{}", r.env)
+            format!("build-image-{}", envs[users[0]].env)
         };
-        let docker = &r.spec.ci.gitlab_images.docker;
         let rules = branch_rules(
             users.iter().flat_map(|&u| &envs[u].spec.ci.deploy_branches),
             None,
         );
-        doc.insert(
+        jobs.insert(
             name.clone(),
-            with_tags(
-                json!({
-                    "stage": "build",
-                    "image": docker,
-                    "services": [format!("{docker}-dind")],
-                    "variables": key["vars"],
-                    "script": [
+            Job {
+                services: vec![format!("{}-dind", key.image)],
+                variables: key.variables,
+                needs: vec!["validate".to_string()],
+                tags: key.tags,
+                ..Job::new(
+                    Stage::Build,
+                    &key.image,
+                    script(&[
                         "printf '%s' \"$REGISTRY_PASSWORD\" | docker login \"$REGISTRY\" --username \"$REGISTRY_USER\" --password-stdin",
                         "docker build --file \"$DOCKERFILE\" --tag \"$IMAGE:$CI_COMMIT_SHA\" --tag \"$IMAGE:$MOVING_TAG\" \"$BUILD_CONTEXT\"",
                         "docker push \"$IMAGE:$CI_COMMIT_SHA\"",
                         "docker push \"$IMAGE:$MOVING_TAG\"",
-                    ],
-                    "needs": ["validate"],
-                    "rules": rules,
-                }),
-                r,
-            ),
+                    ]),
+                    rules,
+                )
+            },
         );
-        for &u in users {
+        for u in users {
             build_job[u] = Some(name.clone());
         }
     }
@@ -206,17 +372,15 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
         }));
         // a File-type CI/CD variable named in the spec (names are checked identifiers)
         vars.insert(
-            "KUBECONFIG".into(),
-            json!(format!("${}", ci.deploy.kubeconfig_variable)),
+            "KUBECONFIG",
+            Variable::Plain(format!("${}", ci.deploy.kubeconfig_variable)),
         );
-        let mut needs = vec![json!("validate")];
-        if let Some(b) = &build_job[i] {
-            needs.push(json!(b));
-        }
+        let mut needs = vec!["validate".to_string()];
+        needs.extend(build_job[i].clone());
         // promotion: what extends this environment deploys first
         for child in &envs[..i] {
             if descends_from(child, r) {
-                needs.push(json!(format!("deploy-{}", child.env)));
+                needs.push(format!("deploy-{}", child.env));
             }
         }
         let mut script = vec![
@@ -224,26 +388,34 @@ pub fn pipeline(envs: &[&Resolved]) -> Value {
                 .to_string(),
         ];
         script.extend(super::ci::deploy_lines(r, "$CI_COMMIT_SHA"));
-        let when = ci.deploy.manual.then_some("manual");
-        doc.insert(
+        let when = ci.deploy.manual.then_some(When::Manual);
+        jobs.insert(
             format!("deploy-{}", r.env),
-            with_deploy_tags(
-                json!({
-                    "stage": "deploy",
-                    "image": ci.gitlab_images.deploy,
-                    "environment": {
-                        "name": ci.deploy.environment,
-                        "url": format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url),
-                    },
-                    "resource_group": format!("deploy-{}", r.env),
-                    "variables": vars,
-                    "script": script,
-                    "needs": needs,
-                    "rules": branch_rules(&ci.deploy_branches, when),
+            Job {
+                environment: Some(Environment {
+                    name: ci.deploy.environment.clone(),
+                    url: format!("https://{}{}", r.spec.ingress.host, r.spec.hub.base_url),
                 }),
-                r,
-            ),
+                resource_group: Some(format!("deploy-{}", r.env)),
+                variables: vars,
+                needs,
+                tags: deploy_tags(r),
+                ..Job::new(
+                    Stage::Deploy,
+                    &ci.gitlab_images.deploy,
+                    script,
+                    branch_rules(&ci.deploy_branches, when),
+                )
+            },
         );
     }
-    Value::Object(doc)
+    let doc = Pipeline {
+        workflow: Workflow {
+            rules: mr_or_branch,
+        },
+        stages: [Stage::Validate, Stage::Build, Stage::Deploy],
+        variables: global,
+        jobs,
+    };
+    serde_json::to_value(&doc).expect("the pipeline serializes")
 }
