@@ -243,17 +243,33 @@ fn diagnose(
             )]
         }
         ValidationErrorKind::Pattern { pattern } => {
-            let what = sub.and_then(|s| description(schema, s));
-            let help = match what {
-                Some(w) => format!("{} (pattern `{pattern}`)", w.trim_end_matches('.')),
-                None => format!("the value must match `{pattern}`"),
+            let what = sub
+                .and_then(|s| description(schema, s))
+                .map(|w| w.trim_end_matches('.').to_string());
+            let given = instance.and_then(Value::as_str).unwrap_or("");
+            // a reason and the value to write, not the regex
+            let (label, help) = match repair(given, pattern) {
+                Some((how, fixed)) => (
+                    how.clone(),
+                    match &what {
+                        Some(w) => format!("{how}: `{fixed}` ({w})"),
+                        None => format!("{how}: `{fixed}`"),
+                    },
+                ),
+                None => (
+                    "not in the expected format".to_string(),
+                    match &what {
+                        Some(w) => format!("{w}; `jhubgen schema` has the exact pattern"),
+                        None => format!("see `{path}` in `jhubgen schema` for the exact pattern"),
+                    },
+                ),
             };
             vec![with_base(
                 Diag::error(
                     "schema/format",
                     format!("`{path}` is not in the expected format"),
                 )
-                .at(prov.origin().clone(), "does not match the expected format")
+                .at(prov.origin().clone(), label)
                 .key(path.clone())
                 .help(help),
             )]
@@ -399,6 +415,62 @@ fn diagnose(
             vec![with_base(d)]
         }
     }
+}
+
+/// What is wrong with a value that does not match `pattern`, and the value
+/// to write: the first of the usual mistakes (or pair of them) whose repair
+/// matches — an uppercase host, a scheme or a port on a host, a trailing dot,
+/// a base URL without its slashes, `_` in a Kubernetes name.
+fn repair(value: &str, pattern: &str) -> Option<(String, String)> {
+    type Fix = (&'static str, fn(&str) -> String);
+    const FIXES: &[Fix] = &[
+        ("lowercase it", |v| v.to_lowercase()),
+        ("drop the scheme", |v| {
+            v.split_once("://")
+                .map_or(v, |(_, rest)| rest)
+                .trim_end_matches('/')
+                .to_string()
+        }),
+        ("drop the port", |v| match v.rsplit_once(':') {
+            Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                host.to_string()
+            }
+            _ => v.to_string(),
+        }),
+        ("drop the trailing dot", |v| {
+            v.trim_end_matches('.').to_string()
+        }),
+        ("start it with `/`", |v| {
+            format!("/{}", v.trim_start_matches('/'))
+        }),
+        ("end it with `/`", |v| {
+            format!("{}/", v.trim_end_matches('/'))
+        }),
+        ("use `-`, not `_`", |v| v.replace('_', "-")),
+        ("remove the spaces", |v| v.replace(char::is_whitespace, "")),
+    ];
+    let schema = serde_json::json!({"type": "string", "pattern": pattern});
+    let validator = jsonschema::validator_for(&schema).ok()?;
+    let ok = |v: &str| v != value && validator.is_valid(&Value::from(v));
+    for (how, f) in FIXES {
+        let fixed = f(value);
+        if ok(&fixed) {
+            return Some((how.to_string(), fixed));
+        }
+    }
+    for (i, (how_a, a)) in FIXES.iter().enumerate() {
+        let once = a(value);
+        if once == value {
+            continue;
+        }
+        for (how_b, b) in &FIXES[i + 1..] {
+            let fixed = b(&once);
+            if ok(&fixed) {
+                return Some((format!("{how_a}, and {}", how_b), fixed));
+            }
+        }
+    }
+    None
 }
 
 /// The JSON type a shape of an `anyOf` accepts, if it says.
