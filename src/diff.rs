@@ -222,11 +222,21 @@ pub fn spec_diff(a_name: &str, a: Vec<Leaf>, b_name: &str, b: Vec<Leaf>) -> Spec
 }
 
 /// A value as users read it: strings bare, everything else as compact JSON.
+/// A value as `diff` and `explain` print it; a string that looks like a
+/// credential is masked (`ghp_****`): the outputs of these commands land in
+/// CI logs and merge-request descriptions.
 pub fn show(v: &Value) -> String {
     match v {
+        Value::String(s) if crate::lint::looks_secret(s) => mask(s),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// The first four characters of a secret, then `****`.
+pub fn mask(s: &str) -> String {
+    let head: String = s.chars().take(4).collect();
+    format!("{head}****")
 }
 
 const RESET: &str = "\x1b[0m";

@@ -329,6 +329,8 @@ pub fn compile_merged(
     let (doc, provs) = merged.to_json();
     let mut errors = validate::check(&doc, &provs);
     if !errors.is_empty() {
+        // a committed secret is reported whatever else is wrong
+        errors.extend(lint::secrets(&doc, &provs));
         lint::set_layers(&provs, &mut errors);
         return Err(errors);
     }

@@ -46,6 +46,33 @@ impl Sources {
     }
 
     /// Adds a file and returns its id.
+    /// A copy in which the text of each span is masked (`"ghp_****…"`): the
+    /// first four characters kept, the rest `*`, byte for byte, so every
+    /// other span still points where it did.
+    pub fn masked(&self, spans: &[Origin]) -> Sources {
+        let mut out = self.clone();
+        for o in spans {
+            let Some(f) = out.files.get_mut(o.file.0 as usize) else {
+                continue;
+            };
+            let Some(value) = f.text.get(o.span.clone()) else {
+                continue;
+            };
+            let inner = value.trim_matches(|c| c == '"' || c == '\'');
+            let start = o.span.start + value.find(inner).unwrap_or(0);
+            let mut masked = String::with_capacity(inner.len());
+            for (i, c) in inner.chars().enumerate() {
+                if i < 4 {
+                    masked.push(c);
+                } else {
+                    masked.extend(std::iter::repeat_n('*', c.len_utf8()));
+                }
+            }
+            f.text.replace_range(start..start + inner.len(), &masked);
+        }
+        out
+    }
+
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let text = text.into();
         let line_starts = std::iter::once(0)

@@ -449,6 +449,9 @@ fn repair(value: &str, pattern: &str) -> Option<(String, String)> {
         ("use `-`, not `_`", |v| v.replace('_', "-")),
         ("remove the spaces", |v| v.replace(char::is_whitespace, "")),
     ];
+    if crate::lint::looks_secret(value) {
+        return None; // never echo a credential, even repaired
+    }
     let schema = serde_json::json!({"type": "string", "pattern": pattern});
     let validator = jsonschema::validator_for(&schema).ok()?;
     let ok = |v: &str| v != value && validator.is_valid(&Value::from(v));

@@ -278,3 +278,43 @@ fn allowed_warnings_are_suppressed_with_their_reason() {
         String::from_utf8_lossy(&out.stderr).contains("2 warning(s) allowed by [[lint.allow]]")
     );
 }
+
+/// A literal secret is never printed: not in the quoted source line of the
+/// human report, not in any machine format, not by `build` or `build
+/// --check` — even when the schema rejects the table that holds it.
+#[test]
+fn secrets_are_masked_in_every_format() {
+    const TOKEN: &str = "ghp_0123456789abcdefABCDEF0123456789abcd";
+    let p = project_with(Some(
+        &repo().join("tests/fixtures/bad/secrets-under-schema-error"),
+    ));
+    for args in [
+        &["lint"][..],
+        &["lint", "--format", "json"],
+        &["lint", "--format", "sarif"],
+        &["lint", "--format", "github"],
+        &["lint", "--format", "gitlab"],
+        &["build"],
+        &["build", "--check"],
+        &["explain", "lab"],
+        &["diff", "lab", "aiv"],
+    ] {
+        let out = jhubgen(args, p.path());
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !text.contains(&TOKEN[18..30]),
+            "{args:?} printed the secret:\n{text}"
+        );
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        if args[0] == "lint" && args.len() == 1 {
+            assert!(
+                text.contains("secrets/literal") && text.contains("ghp_****"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -21,6 +21,19 @@ pub fn render(diags: &[Diag], sources: &Sources, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
+    // a literal secret is never shown, not even in the quoted source line
+    let secrets: Vec<crate::source::Origin> = diags
+        .iter()
+        .filter(|d| d.code == "secrets/literal")
+        .filter_map(|d| d.primary.as_ref().map(|l| l.origin.clone()))
+        .collect();
+    let masked;
+    let sources = if secrets.is_empty() {
+        sources
+    } else {
+        masked = sources.masked(&secrets);
+        &masked
+    };
     let mut out = String::new();
     for d in super::reported(diags) {
         let view = View::new(d, sources);

@@ -259,6 +259,21 @@ pub fn set_layers(provs: &crate::tree::ProvMap, diags: &mut [Diag]) {
     }
 }
 
+/// `secrets/literal` on a merged spec that did not validate.
+pub fn secrets(doc: &Value, provs: &crate::tree::ProvMap) -> Vec<Diag> {
+    secret_literal::scan(doc, &|p| {
+        crate::tree::lookup(provs, p)
+            .map(|(_, prov)| prov.origin().clone())
+            .expect("the root of a merged tree always has a provenance")
+    })
+}
+
+/// Does a string look like a credential (a token prefix, a private key, a
+/// high-entropy string)? What `secrets/literal` reports, and what output masks.
+pub fn looks_secret(s: &str) -> bool {
+    secret_literal::token_kind(s).is_some()
+}
+
 /// Every string in a JSON value with its JSON pointer (below `pointer`).
 pub fn strings<'v>(v: &'v Value, pointer: String, out: &mut Vec<(String, &'v str)>) {
     match v {

@@ -134,8 +134,16 @@ fn entropy(s: &str) -> f64 {
 }
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
+    out.extend(scan(&cx.r.doc, &|p| cx.at(p)));
+}
+
+/// Every literal secret in a merged spec, `at` giving a pointer's span. Also
+/// run on a spec the schema rejected (`client = { id = "…", secret = "…" }`
+/// is both a schema error and a committed secret), so that it is never missed.
+pub fn scan(doc: &serde_json::Value, at: &dyn Fn(&str) -> crate::source::Origin) -> Vec<Diag> {
+    let mut out = Vec::new();
     let mut all = Vec::new();
-    strings(&cx.r.doc, String::new(), &mut all);
+    strings(doc, String::new(), &mut all);
     for (pointer, s) in all {
         if s.is_empty() {
             continue;
@@ -159,14 +167,15 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
             None if under_secret_key => format!("`{key}` holds a literal value"),
             None => continue,
         };
-        let path = display_path(&cx.r.doc, &pointer);
+        let path = display_path(doc, &pointer);
         out.push(
-            cx.diag(&RULE, format!("literal secret at `{path}`"))
-                .at(cx.at(&pointer), why)
+            Diag::new(RULE.code, RULE.severity, format!("literal secret at `{path}`"))
+                .at(at(&pointer), why)
                 .key(path)
                 .help("never commit a secret: store it in a Kubernetes Secret and reference it (`client = { secret = \"…\" }`, or `valueFrom.secretKeyRef` in `[values]`), then rotate the exposed one"),
         );
     }
+    out
 }
 
 #[cfg(test)]
