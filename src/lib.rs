@@ -77,7 +77,7 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     let whole = only.is_empty() || project.overlays.iter().all(|(n, _)| only.contains(n));
     outputs.extend(emit::pipeline_outputs(&envs, whole));
     diag::sort(&mut diags);
-    diags.dedup();
+    diag::merge_environments(&mut diags);
     diag::cap(&mut diags);
     if diags.iter().any(Diag::is_error) {
         Err(diags)
@@ -319,8 +319,27 @@ pub fn compile_env(
     compile_merged(env, inputs, merged, tombstones)
 }
 
-/// Validates, resolves and emits one merged environment.
+/// Validates, resolves and emits one merged environment; every diagnostic
+/// names it.
 pub fn compile_merged(
+    env: &str,
+    inputs: Vec<String>,
+    merged: Entry,
+    tombstones: Vec<merge::Tombstone>,
+) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
+    let name = |mut diags: Vec<Diag>| {
+        for d in &mut diags {
+            d.environments = vec![env.to_string()];
+        }
+        diags
+    };
+    match compile_one(env, inputs, merged, tombstones) {
+        Ok((r, outputs, diags)) => Ok((r, outputs, name(diags))),
+        Err(diags) => Err(name(diags)),
+    }
+}
+
+fn compile_one(
     env: &str,
     inputs: Vec<String>,
     merged: Entry,

@@ -39,6 +39,9 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
         }
         props.push(format!("title={}", escape_property(d.code)));
         let mut message = d.message.clone();
+        if let Some(envs) = d.environments_text() {
+            message.push_str(&format!(" ({envs})"));
+        }
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(h);

@@ -35,6 +35,9 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
             *n += 1;
             let fp = if *n == 1 { base } else { fingerprint(&[&base, &n.to_string()]) };
             let mut description = d.message.clone();
+            if let Some(envs) = d.environments_text() {
+                description.push_str(&format!(" ({envs})"));
+            }
             if let Some(h) = &d.help {
                 description.push_str(" — ");
                 description.push_str(h);

@@ -86,10 +86,16 @@ impl View {
             code: d.code.to_string(),
             severity: d.severity,
             message: d.message.clone(),
-            help: match (d.layers_text(sources), &d.help) {
-                (Some(layers), Some(help)) => Some(format!("{layers}\n{help}")),
-                (Some(layers), None) => Some(layers),
-                (None, help) => help.clone(),
+            help: {
+                let lines: Vec<String> = [
+                    d.environments_text(),
+                    d.layers_text(sources),
+                    d.help.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (!lines.is_empty()).then(|| lines.join("\n"))
             },
             source: primary_file.map(|f| named(f, sources)),
             labels,

@@ -23,6 +23,7 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
                 "column": column,
                 "key": d.key,
                 "help": d.help,
+                "environments": d.environments,
             });
             if !d.layers.is_empty() {
                 item["layers"] = json!(

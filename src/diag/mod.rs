@@ -70,6 +70,9 @@ pub struct Diag {
     /// Accepted by a `[[lint.allow]]` of the spec, with its reason: not
     /// reported (SARIF lists it as suppressed), counted in the summary.
     pub suppressed: Option<String>,
+    /// The environments it applies to (a base line may be wrong for some
+    /// environments only); empty for problems of the files themselves.
+    pub environments: Vec<String>,
 }
 
 impl Diag {
@@ -84,6 +87,7 @@ impl Diag {
             help: None,
             layers: Vec::new(),
             suppressed: None,
+            environments: Vec::new(),
         }
     }
 
@@ -126,6 +130,11 @@ impl Diag {
         self.severity == Severity::Error
     }
 
+    /// "in lab, aiv" (the environments it applies to), if known.
+    pub fn environments_text(&self) -> Option<String> {
+        (!self.environments.is_empty()).then(|| format!("in {}", self.environments.join(", ")))
+    }
+
     /// "set in A, over B, over C" when the value replaced inherited ones.
     pub fn layers_text(&self, sources: &Sources) -> Option<String> {
         let (top, rest) = self.layers.split_first()?;
@@ -142,6 +151,38 @@ impl Diag {
         let (line, col) = sources.line_col(label.origin.file, label.origin.span.start);
         Some((sources.name(label.origin.file).to_string(), line, col))
     }
+}
+
+/// Reports one problem found through several environments once, naming them all.
+pub fn merge_environments(diags: &mut Vec<Diag>) {
+    let mut out: Vec<Diag> = Vec::with_capacity(diags.len());
+    for d in diags.drain(..) {
+        let same = |a: &Diag| {
+            a.code == d.code
+                && a.severity == d.severity
+                && a.message == d.message
+                && a.primary == d.primary
+                && a.secondary == d.secondary
+                && a.key == d.key
+                && a.help == d.help
+                && a.layers == d.layers
+                && a.suppressed == d.suppressed
+        };
+        match out.last_mut().filter(|a| same(a)) {
+            Some(a) => {
+                for e in d.environments {
+                    if !a.environments.contains(&e) {
+                        a.environments.push(e);
+                    }
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    for d in &mut out {
+        d.environments.sort();
+    }
+    *diags = out;
 }
 
 /// Sorts diagnostics by file, position and code, so reports are stable.

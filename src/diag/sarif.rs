@@ -88,6 +88,9 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
             if let Some(i) = index {
                 result["ruleIndex"] = json!(i);
             }
+            if !d.environments.is_empty() {
+                result["properties"] = json!({"environments": d.environments});
+            }
             if let Some(reason) = &d.suppressed {
                 result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
             }
