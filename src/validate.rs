@@ -129,7 +129,12 @@ fn diagnose(
                     .map(|p| p.key_or_value().clone())
                     .unwrap_or_else(|| prov.origin().clone());
                 let known: Vec<&str> = sub.map(|s| object_keys(schema, s)).unwrap_or_default();
+                let top_level = ["delete", "extends"].contains(&key.as_str()) && !pointer.is_empty();
                 let help = match closest(key, &known) {
+                    // TOML puts every key after a `[header]` into that table
+                    _ if top_level => format!(
+                        "`{key}` belongs at the top of the file, before the first `[table]` header (TOML puts every key after a header into that table): move it up"
+                    ),
                     Some(k) => format!("did you mean `{k}`?"),
                     None if known.is_empty() => "remove it".to_string(),
                     None => format!(
