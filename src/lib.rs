@@ -472,9 +472,7 @@ fn allow(r: &Resolved, diags: &mut Vec<Diag>) {
     for (i, a) in r.spec.lint.allow.iter().enumerate() {
         let at = format!("/lint/allow/{i}");
         let Some((severity, _)) = diag::codes::describe(&a.code) else {
-            let mut all: Vec<&str> = lint::RULES.iter().map(|r| r.code).collect();
-            all.extend(diag::codes::BUILTIN.iter().map(|(c, _, _)| *c));
-            let hint = validate::closest(&a.code, &all)
+            let hint = validate::closest(&a.code, &diag::codes::all())
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             found.push(

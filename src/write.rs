@@ -335,17 +335,14 @@ impl std::fmt::Display for WriteError {
             }
         };
         match self {
-            WriteError::Preflight(problems) => {
-                write!(
-                    f,
+            WriteError::Preflight(problems) => list(
+                f,
+                &format!(
                     "{} generated file(s) cannot be written; no file was changed:",
                     problems.len()
-                )?;
-                for p in problems {
-                    write!(f, "\n  {p}")?;
-                }
-                Ok(())
-            }
+                ),
+                problems,
+            ),
             WriteError::Locked { holder, waited } => write!(
                 f,
                 "another jhubgen build is writing this tree ({holder}); waited {} s for it (JHUBGEN_LOCK_WAIT). No file was changed",
@@ -362,28 +359,27 @@ impl std::fmt::Display for WriteError {
                 write!(f, "interrupted")?;
                 unrestored(f, list)
             }
-            WriteError::Leftover(problems) => {
-                write!(
-                    f,
-                    "the generated files are written, but cleaning up failed:"
-                )?;
-                for p in problems {
-                    write!(f, "\n  {p}")?;
-                }
-                Ok(())
-            }
-            WriteError::Recovery(problems) => {
-                write!(
-                    f,
-                    "an interrupted build left {JOURNAL}, and undoing it failed:"
-                )?;
-                for p in problems {
-                    write!(f, "\n  {p}")?;
-                }
-                Ok(())
-            }
+            WriteError::Leftover(problems) => list(
+                f,
+                "the generated files are written, but cleaning up failed:",
+                problems,
+            ),
+            WriteError::Recovery(problems) => list(
+                f,
+                &format!("an interrupted build left {JOURNAL}, and undoing it failed:"),
+                problems,
+            ),
         }
     }
+}
+
+/// A headline, then one problem per indented line.
+fn list(f: &mut std::fmt::Formatter<'_>, headline: &str, problems: &[Problem]) -> std::fmt::Result {
+    write!(f, "{headline}")?;
+    for p in problems {
+        write!(f, "\n  {p}")?;
+    }
+    Ok(())
 }
 
 fn problem(path: &str, operation: &'static str, e: impl std::fmt::Display) -> Problem {
@@ -830,15 +826,17 @@ pub fn write(
             }
         }
     }
-    let fail = |journal: &Journal, p: Problem| {
+    // roll every step back; the journal goes only once nothing is left to undo
+    let undo = |journal: &Journal| {
         let unrestored = roll_back(root, journal);
         if unrestored.is_empty() {
             let _ = std::fs::remove_file(root.join(JOURNAL));
         }
-        WriteError::Failed {
-            problem: p,
-            unrestored,
-        }
+        unrestored
+    };
+    let fail = |journal: &Journal, p: Problem| WriteError::Failed {
+        problem: p,
+        unrestored: undo(journal),
     };
     let save = |journal: &Journal| -> Result<(), Problem> {
         let text = serde_json::to_vec(journal).expect("journals serialize");
@@ -860,12 +858,8 @@ pub fn write(
             unrestored: Vec::new(),
         });
     }
-    let interrupt = |journal: &Journal| {
-        let unrestored = roll_back(root, journal);
-        if unrestored.is_empty() {
-            let _ = std::fs::remove_file(root.join(JOURNAL));
-        }
-        WriteError::Interrupted { unrestored }
+    let interrupt = |journal: &Journal| WriteError::Interrupted {
+        unrestored: undo(journal),
     };
     // stage: folders, then every new file beside its target
     for d in &journal.dirs {

@@ -49,9 +49,7 @@ impl RuleArgs {
             ))?;
             return Ok(());
         }
-        let mut all: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-        all.extend(BUILTIN.iter().map(|(c, _, _)| *c));
-        let hint = jhubgen::validate::closest(&code, &all)
+        let hint = jhubgen::validate::closest(&code, &jhubgen::diag::codes::all())
             .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
         Err(ctx.fatal(&format!(

@@ -166,6 +166,13 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Every code any command can emit: the lint rules', then the built-in ones.
+pub fn all() -> Vec<&'static str> {
+    let mut all: Vec<&str> = crate::lint::RULES.iter().map(|r| r.code).collect();
+    all.extend(BUILTIN.iter().map(|(c, _, _)| *c));
+    all
+}
+
 /// Severity and summary of a code: a lint rule's, or a built-in one's.
 pub fn describe(code: &str) -> Option<(&'static str, &'static str)> {
     if let Some(r) = crate::lint::rule(code) {
