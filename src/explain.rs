@@ -59,11 +59,20 @@ pub fn output_leaves(r: &Resolved) -> Vec<OutLeaf> {
     out
 }
 
-/// Changed versions of a value, to try in order.
-fn mutations(v: &Value, pointer: &str) -> Vec<Value> {
+/// Changed versions of a value, to try in order. A table or a list of
+/// tables changes one of its scalars (the first that can change first).
+pub fn mutations(v: &Value, pointer: &str) -> Vec<Value> {
     match v {
         Value::String(s) => {
             let mut c = vec![Value::String(format!("{s}x"))];
+            // a path keeps its trailing `/`
+            if let Some(stem) = s.strip_suffix('/') {
+                c.push(Value::String(format!("{stem}/x/")));
+            }
+            // `4G` → `5G`, `4.4.0` → `4.4.1`, `30s` → `31s`: the same shape
+            if let Some(bumped) = bump_last_number(s) {
+                c.push(Value::String(bumped));
+            }
             c.extend(
                 crate::validate::alternatives(pointer)
                     .into_iter()
@@ -74,57 +83,209 @@ fn mutations(v: &Value, pointer: &str) -> Vec<Value> {
         }
         Value::Bool(b) => vec![Value::Bool(!b)],
         Value::Number(n) => match (n.as_u64(), n.as_f64()) {
-            (Some(u), _) => vec![Value::from(u + 1)],
+            (Some(u), _) => {
+                let mut c = vec![Value::from(u + 1)];
+                c.extend(u.checked_sub(1).map(Value::from));
+                c
+            }
             (None, Some(f)) => vec![Value::from(f + 1.0)],
             _ => Vec::new(),
         },
-        Value::Array(items) if !items.is_empty() => mutations(&items[0], &format!("{pointer}/0"))
-            .into_iter()
-            .map(|first| {
-                let mut a = items.clone();
-                a[0] = first;
-                Value::Array(a)
+        // a list of names gains one
+        Value::Array(items) if items.is_empty() => vec![Value::Array(vec![Value::from("x")])],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| {
+                mutations(item, &format!("{pointer}/{i}"))
+                    .into_iter()
+                    .map(move |m| {
+                        let mut a = items.clone();
+                        a[i] = m;
+                        Value::Array(a)
+                    })
             })
             .collect(),
+        Value::Object(fields) => {
+            for (k, field) in fields {
+                let inner = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                let tried = mutations(field, &inner);
+                if !tried.is_empty() {
+                    return tried
+                        .into_iter()
+                        .map(|m| {
+                            let mut o = fields.clone();
+                            o.insert(k.clone(), m);
+                            Value::Object(o)
+                        })
+                        .collect();
+                }
+            }
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }
 
+/// The string with its last run of digits increased by one.
+fn bump_last_number(s: &str) -> Option<String> {
+    let end = s.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let start = s[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let n: u64 = s[start..end].parse().ok()?;
+    Some(format!("{}{}{}", &s[..start], n.checked_add(1)?, &s[end..]))
+}
+
+/// Sets `pointer` in `doc`, creating the tables on the way.
+fn set(doc: &mut Value, pointer: &str, v: Value) -> bool {
+    let mut at = doc;
+    let parts: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        at = match at {
+            Value::Object(m) => {
+                if last {
+                    m.insert(part.clone(), v);
+                    return true;
+                }
+                m.entry(part.clone())
+                    .or_insert_with(|| Value::Object(Default::default()))
+            }
+            Value::Array(a) => match part.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(slot) if last => {
+                    *slot = v;
+                    return true;
+                }
+                Some(slot) => slot,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    false
+}
+
+/// What changing one spec value does to the generated files.
+#[derive(Debug, Clone, Default)]
+pub struct Flow {
+    /// The changed value that was tried (`None`: no change of this value
+    /// gives a valid spec, so nothing was measured).
+    pub mutation: Option<Value>,
+    /// Whether the compiler accepts the spec with that change (when no
+    /// change is accepted, the answer is about a spec that cannot be built).
+    pub accepted: bool,
+    /// Every output value that changed, vanished or appeared (`value` is the
+    /// original; `Null` for one that appeared), under the names the changed
+    /// spec gives them: what a diff of the generated files shows.
+    pub raw: Vec<OutLeaf>,
+    /// Generated files whose *name* the value sets (`.github/workflows/<ci.name>.yml`).
+    pub names_files: Vec<String>,
+    /// `raw` as a reader wants it: output keys that only carried the changed
+    /// string in their name (a profile's slug, a workflow file's name) are
+    /// matched to the original, so no key the perturbation invented is shown;
+    /// the bool is true for a value that only appears when this one changes.
+    pub shown: Vec<(OutLeaf, bool)>,
+}
+
 /// The output values that change when `leaf` changes.
-pub fn flows_into(r: &Resolved, leaf: &Leaf) -> Vec<OutLeaf> {
-    let before = output_leaves(r);
+///
+/// Each change of the value is tried in turn on the merged document, and the
+/// first one the whole compiler accepts (schema, resolve, every rule, the
+/// chart's schema) is measured: an answer about a spec that cannot be built
+/// would describe outputs that never exist. When no change is accepted, the
+/// first that makes a spec at all is measured, and `accepted` says so.
+pub fn flows_into(r: &Resolved, leaf: &Leaf) -> Flow {
+    let candidates = mutations(&leaf.value, &leaf.pointer);
+    let accepted = candidates.iter().find_map(|m| {
+        let mut doc = r.doc.clone();
+        if !set(&mut doc, &leaf.pointer, m.clone()) {
+            return None;
+        }
+        crate::compile_doc(
+            &r.env,
+            r.inputs.clone(),
+            doc,
+            r.provs.clone(),
+            r.tombstones.clone(),
+        )
+        .ok()
+        .map(|(perturbed, _, _)| (m.clone(), perturbed, true))
+    });
     let typed = serde_json::to_value(&r.spec).expect("specs serialize");
-    for m in mutations(&leaf.value, &leaf.pointer) {
-        let mut changed = typed.clone();
-        let Some(slot) = changed.pointer_mut(&leaf.pointer) else {
-            return Vec::new();
-        };
-        *slot = m;
-        let Ok(spec) = serde_json::from_value(changed) else {
-            continue;
-        };
-        let perturbed = Resolved { spec, ..r.clone() };
+    let fallback = || {
+        candidates.iter().find_map(|m| {
+            let mut changed = typed.clone();
+            *changed.pointer_mut(&leaf.pointer)? = m.clone();
+            let spec = serde_json::from_value(changed).ok()?;
+            Some((m.clone(), Resolved { spec, ..r.clone() }, false))
+        })
+    };
+    let Some((m, perturbed, accepted)) = accepted.or_else(fallback) else {
+        return Flow::default();
+    };
+    let before = output_leaves(r);
+    {
         let after = output_leaves(&perturbed);
-        let mut hit: Vec<OutLeaf> = before
+        let same = |a: &OutLeaf, b: &OutLeaf| a.file == b.file && a.key == b.key;
+        let mut raw: Vec<OutLeaf> = before
             .iter()
-            .filter(|b| {
-                !after
-                    .iter()
-                    .any(|a| a.file == b.file && a.key == b.key && a.value == b.value)
-            })
+            .filter(|b| !after.iter().any(|a| same(a, b) && a.value == b.value))
             .cloned()
             .collect();
         for a in &after {
-            if !before.iter().any(|b| b.file == a.file && b.key == a.key)
-                && !hit.iter().any(|h| h.file == a.file && h.key == a.key)
-            {
-                hit.push(OutLeaf {
+            if !before.iter().any(|b| same(a, b)) && !raw.iter().any(|h| same(a, h)) {
+                raw.push(OutLeaf {
                     value: Value::Null,
                     ..a.clone()
                 });
             }
         }
-        return hit;
+
+        // names the perturbation made up, mapped back to the original's
+        let back: Box<dyn Fn(&str) -> String> = match (&leaf.value, &m) {
+            (Value::String(s), Value::String(t)) if t.contains(s.as_str()) && !s.is_empty() => {
+                let (s, t) = (s.clone(), t.clone());
+                Box::new(move |x: &str| x.replace(&t, &s))
+            }
+            _ => Box::new(|x: &str| x.to_string()),
+        };
+        let mapped: Vec<OutLeaf> = after
+            .iter()
+            .map(|a| OutLeaf {
+                file: back(&a.file),
+                key: back(&a.key),
+                value: a.value.clone(),
+            })
+            .collect();
+        let mut names_files: Vec<String> = Vec::new();
+        for b in &before {
+            let gone = !after.iter().any(|a| a.file == b.file);
+            let renamed = mapped.iter().any(|a| a.file == b.file);
+            if gone && renamed && !names_files.contains(&b.file) {
+                names_files.push(b.file.clone());
+            }
+        }
+        let mut shown: Vec<(OutLeaf, bool)> = before
+            .iter()
+            .filter(|b| !mapped.iter().any(|a| same(a, b) && a.value == b.value))
+            .map(|b| (b.clone(), false))
+            .collect();
+        for a in &mapped {
+            if !before.iter().any(|b| same(a, b)) && !shown.iter().any(|(h, _)| same(a, h)) {
+                shown.push((a.clone(), true));
+            }
+        }
+        Flow {
+            mutation: Some(m),
+            accepted,
+            raw,
+            names_files,
+            shown,
+        }
     }
-    Vec::new()
 }

@@ -346,6 +346,20 @@ fn compile_one(
     tombstones: Vec<merge::Tombstone>,
 ) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     let (doc, provs) = merged.to_json();
+    compile_doc(env, inputs, doc, provs, tombstones)
+}
+
+/// The compiler from the merged document on: schema, resolve, every lint
+/// rule, the values, the chart's schema, the outputs. `explain` runs it on a
+/// perturbed document, so that a change it measures is one the compiler
+/// accepts.
+pub fn compile_doc(
+    env: &str,
+    inputs: Vec<String>,
+    doc: serde_json::Value,
+    provs: tree::ProvMap,
+    tombstones: Vec<merge::Tombstone>,
+) -> Result<(Resolved, Vec<Output>, Vec<Diag>), Vec<Diag>> {
     let mut errors = validate::check(&doc, &provs);
     if !errors.is_empty() {
         // a committed secret is reported whatever else is wrong

@@ -665,6 +665,7 @@ pub fn alternatives(pointer: &str) -> Vec<String> {
     let Some(sub) = subschema(&c.schema, &c.schema, pointer) else {
         return Vec::new();
     };
+    let sub = unwrap(&c.schema, sub);
     let mut out: Vec<String> = consts(sub).into_iter().map(|(n, _)| n).collect();
     if let Some(e) = sub.get("enum").and_then(Value::as_array) {
         out.extend(e.iter().filter_map(Value::as_str).map(str::to_string));

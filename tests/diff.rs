@@ -317,3 +317,35 @@ fn explain_follows_chains_and_deletes() {
     assert_eq!(code, 0);
     assert!(out.contains("set at     overlays/aiv.toml:"), "{out}");
 }
+
+#[test]
+fn explain_answers_the_cases_that_were_wrong() {
+    let (code, out, _) = run(
+        &["explain", "aiv", "profiles[gpu-standard].tolerations"],
+        &repo(),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("prePuller.extraTolerations"), "{out}");
+    assert!(
+        out.contains("singleuser.profileList[gpu-standard].kubespawner_override.tolerations"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["explain", "lab", "ci.name"], &repo());
+    assert!(
+        out.contains("names the file .github/workflows/jupyterhub-lab.yml"),
+        "{out}"
+    );
+    assert!(!out.contains("labx"), "an invented name is shown: {out}");
+    let (_, out, _) = run(&["explain", "lab", "profiles[gpu-standard].slug"], &repo());
+    assert!(!out.contains("gpu-standardx"), "{out}");
+    let (_, out, _) = run(
+        &["explain", "lab", "ci.deploy.kubeconfig_variable"],
+        &repo(),
+    );
+    assert!(out.contains("KUBECONFIG_DATA"), "{out}");
+    let (code, out, err) = run(&["explain", "aiv", "profiles[gpu-xl]"], &repo());
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("did you mean `profiles[gpu-large]`?"), "{err}");
+    assert!(err.contains("[cpu], [gpu-large], [gpu-standard]"), "{err}");
+    assert!(!err.contains("gpu-xlx") && out.is_empty(), "{err}");
+}

@@ -23,6 +23,60 @@ fn out_path(dir: &str, file: &str) -> String {
     }
 }
 
+/// The ways to shorten a dotted key: `a`, `a.b`, `a.b[c]`, … (the key itself last).
+fn prefixes(key: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = key
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && (c == '.' || c == '['))
+        .map(|(i, _)| &key[..i])
+        .collect();
+    out.push(key);
+    out
+}
+
+/// "no key …": the nearest key of the same depth (a profile for a profile,
+/// a table for a table) and what the deepest existing parent holds.
+fn unknown_key(key: &str, env: &str, candidates: &[String]) -> String {
+    let depth = prefixes(key).len();
+    let mut same_depth: Vec<&str> = candidates
+        .iter()
+        .flat_map(|c| prefixes(c))
+        .filter(|p| prefixes(p).len() == depth)
+        .collect();
+    same_depth.sort_unstable();
+    same_depth.dedup();
+    let near = same_depth
+        .iter()
+        .map(|c| (strsim::jaro_winkler(key, c), *c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c);
+    let mut message = format!("no key `{key}` in environment `{env}`");
+    if let Some(c) = near {
+        message.push_str(&format!("; did you mean `{c}`?"));
+    }
+    // the deepest parent that exists, and its children
+    let parents = prefixes(key);
+    if let Some(parent) = parents[..parents.len() - 1]
+        .iter()
+        .rev()
+        .find(|p| same_depth.iter().any(|c| c.starts_with(*p)))
+    {
+        let mut children: Vec<&str> = same_depth
+            .iter()
+            .filter(|c| c.starts_with(parent) && prefixes(c).contains(parent))
+            .map(|c| &c[parent.len()..])
+            .map(|c| c.trim_start_matches('.'))
+            .collect();
+        children.dedup();
+        if !children.is_empty() && children.len() <= 24 {
+            message.push_str(&format!("; `{parent}` has {}", children.join(", ")));
+        }
+    }
+    message.push_str(&format!(" (`jhubgen explain {env}` lists every spec key)"));
+    message
+}
+
 fn under(key: &str, prefix: &str) -> bool {
     key == prefix
         || key.starts_with(&format!("{prefix}."))
@@ -106,16 +160,29 @@ impl ExplainArgs {
                         let _ = writeln!(out, "    {o:ow$}  {v:vw$}  {mark}");
                     }
                 }
-                let flows = flows_into(r, l);
-                if flows.is_empty() {
+                let flow = flows_into(r, l);
+                if let (Some(m), false) = (&flow.mutation, flow.accepted) {
+                    // an answer about a spec that cannot be built would be a guess
+                    let _ = writeln!(
+                        out,
+                        "  a switch: no change of it alone builds (to {} it needs other keys with it), so where it flows cannot be measured; `jhubgen explain {} OUTPUT` answers from the outputs' side",
+                        show(m),
+                        r.env
+                    );
+                    continue;
+                }
+                for f in &flow.names_files {
+                    let _ = writeln!(out, "  names the file {}", out_path(&dir, f));
+                }
+                if flow.shown.is_empty() && flow.names_files.is_empty() {
                     let _ = writeln!(
                         out,
                         "  flows into nothing jhubgen writes (it is checked, or used by a rule)"
                     );
-                } else {
+                } else if !flow.shown.is_empty() {
                     let _ = writeln!(out, "  flows into");
-                    for f in flows {
-                        let what = if f.value.is_null() {
+                    for (f, appears) in &flow.shown {
+                        let what = if *appears {
                             " (appears when it changes)"
                         } else {
                             ""
@@ -181,16 +248,9 @@ impl ExplainArgs {
         if targets.is_empty() {
             let mut candidates: Vec<String> = leaves.iter().map(|l| l.key.clone()).collect();
             candidates.extend(outputs.iter().map(|o| format!("{}:{}", o.file, o.key)));
-            let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-            let hint = jhubgen::validate::closest(&key, &refs)
-                .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
-            return Err(ctx.fatal(&format!(
-                "no key `{key}` in environment `{}`{hint} (`jhubgen explain {}` lists every spec key)",
-                r.env, r.env
-            )));
+            return Err(ctx.fatal(&unknown_key(&key, &r.env, &candidates)));
         }
-        let flows: Vec<(&Leaf, Vec<OutLeaf>)> =
+        let flows: Vec<(&Leaf, jhubgen::explain::Flow)> =
             leaves.iter().map(|l| (l, flows_into(r, l))).collect();
         for t in targets {
             let _ = writeln!(
@@ -202,7 +262,11 @@ impl ExplainArgs {
             );
             let sources: Vec<&Leaf> = flows
                 .iter()
-                .filter(|(_, f)| f.iter().any(|o| o.file == t.file && o.key == t.key))
+                .filter(|(_, f)| {
+                    f.shown
+                        .iter()
+                        .any(|(o, _)| o.file == t.file && o.key == t.key)
+                })
                 .map(|(l, _)| *l)
                 .collect();
             if sources.is_empty() {
