@@ -46,8 +46,18 @@ pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
         })
         .flat_map(|(p, keys)| keys.into_iter().map(move |k| (p.clone(), k)))
         .collect();
+    // a value outside an enum that is also of the wrong type: the enum's
+    // message (which lists what to write) says both
+    let enums: Vec<String> = errors
+        .iter()
+        .filter(|e| matches!(e.kind(), ValidationErrorKind::Enum { .. }))
+        .map(|e| e.instance_path().as_str().to_string())
+        .collect();
     for err in &errors {
         let pointer = err.instance_path().as_str().to_string();
+        if matches!(err.kind(), ValidationErrorKind::Type { .. }) && enums.contains(&pointer) {
+            continue;
+        }
         if let ValidationErrorKind::Required { property } = err.kind()
             && let Some(name) = property.as_str()
             && typos
