@@ -60,9 +60,20 @@ pub enum Format {
 /// Options every command that reads a project takes.
 #[derive(Debug, clap::Args)]
 pub struct RootArgs {
-    /// The project folder holding `base/` and `overlays/`
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The project folder holding `base/` and `overlays/` [default: the
+    /// nearest such folder at or above the current one]
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+impl RootArgs {
+    /// The project folder: `--root`, or found by searching upward.
+    pub fn dir(&self) -> PathBuf {
+        match &self.root {
+            Some(r) => r.clone(),
+            None => jhubgen::project::find_root(std::path::Path::new(".")),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

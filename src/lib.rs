@@ -63,13 +63,28 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     let mut envs = Vec::new();
     let mut outputs = Vec::new();
     for m in chains {
+        let chain: Vec<source::FileId> = m
+            .inputs
+            .iter()
+            .filter_map(|name| {
+                project
+                    .sources
+                    .iter()
+                    .find(|(_, f)| &f.name == name)
+                    .map(|(id, _)| id)
+            })
+            .collect();
         match compile_merged(&m.env, m.inputs, m.tree, m.tombstones) {
-            Ok((r, outs, warnings)) => {
+            Ok((r, outs, mut warnings)) => {
+                diag::primary_on_latest(&mut warnings, &chain);
                 diags.extend(warnings);
                 outputs.extend(outs);
                 envs.push(r);
             }
-            Err(d) => diags.extend(d),
+            Err(mut d) => {
+                diag::primary_on_latest(&mut d, &chain);
+                diags.extend(d);
+            }
         }
     }
     diags.extend(duplicate_identities(&envs));

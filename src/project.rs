@@ -138,6 +138,37 @@ pub fn valid_env_name(name: &str) -> bool {
 }
 
 /// Reads `root/base/*.toml` and `root/overlays/*.toml`.
+/// Where a project is when no `--root` is given: the nearest folder at or
+/// above `start` that holds both `base/` and `overlays/` (as git and cargo
+/// search upward), or `start` itself when none does.
+pub fn find_root(start: &Path) -> std::path::PathBuf {
+    let is_project = |d: &Path| d.join("base").is_dir() && d.join("overlays").is_dir();
+    if is_project(start) {
+        return start.to_path_buf();
+    }
+    let Ok(abs) = start.canonicalize() else {
+        return start.to_path_buf();
+    };
+    abs.ancestors()
+        .find(|d| is_project(d))
+        .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
+}
+
+/// The git work tree a folder is in: (its top level, the folder's path
+/// within it, `/`-separated; empty at the top). Found by looking for `.git`
+/// upward, without running git.
+pub fn repository_of(root: &Path) -> Option<(std::path::PathBuf, String)> {
+    let abs = root.canonicalize().ok()?;
+    let top = abs.ancestors().find(|d| d.join(".git").exists())?;
+    let inside = abs.strip_prefix(top).ok()?;
+    let prefix = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    Some((top.to_path_buf(), prefix))
+}
+
 pub fn open(root: &Path) -> Result<Project, Fatal> {
     if !root.is_dir() {
         return Err(Fatal(format!("`{}` is not a folder", root.display())));

@@ -73,6 +73,19 @@ impl Sources {
         out
     }
 
+    /// A copy in which every file name starts with `prefix/` (the project's
+    /// folder within its repository, for annotations that a forge resolves
+    /// against the repository's root).
+    pub fn prefixed(&self, prefix: &str) -> Sources {
+        let mut out = self.clone();
+        if !prefix.is_empty() {
+            for f in &mut out.files {
+                f.name = format!("{}/{}", prefix.trim_end_matches('/'), f.name);
+            }
+        }
+        out
+    }
+
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let text = text.into();
         let line_starts = std::iter::once(0)

@@ -318,3 +318,43 @@ fn secrets_are_masked_in_every_format() {
         }
     }
 }
+
+/// A project in `infra/jhub` of a repository, linted from a folder below it
+/// without `--root`: the project is found by searching upward, and every
+/// forge format names files from the repository's root.
+#[test]
+fn paths_are_relative_to_the_repository_from_anywhere_inside_it() {
+    let case = project_with(Some(&repo().join("tests/fixtures/bad").join(CASE)));
+    let top = tempfile::tempdir().unwrap();
+    std::fs::create_dir(top.path().join(".git")).unwrap();
+    let project = top.path().join("infra/jhub");
+    std::fs::create_dir_all(&project).unwrap();
+    common::copy_tree(case.path(), &project);
+    let below = project.join("overlays");
+    for (format, needle) in [
+        ("github", "file=infra/jhub/overlays/"),
+        ("gitlab", "\"path\": \"infra/jhub/overlays/"),
+        ("sarif", "\"uri\": \"infra/jhub/overlays/"),
+    ] {
+        let out = jhubgen(&["lint", "--format", format], &below);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(text.contains(needle), "{format}: no `{needle}` in\n{text}");
+        assert!(!text.contains("file=overlays/"), "{format}: {text}");
+    }
+    let out = jhubgen(&["lint", "--format", "sarif"], &below);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let base = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let top_uri = format!("file://{}/", top.path().canonicalize().unwrap().display());
+    assert_eq!(base, top_uri);
+    // the human report keeps paths relative to the project, as before
+    let out = jhubgen(&["lint"], &below);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("╭─[overlays/"), "{err}");
+    // outside any project, the error names the folder
+    let empty = tempfile::tempdir().unwrap();
+    let out = jhubgen(&["lint"], empty.path());
+    assert_eq!(out.status.code(), Some(2));
+}

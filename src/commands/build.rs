@@ -7,7 +7,7 @@ use jhubgen::write::Drift;
 
 impl BuildArgs {
     pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
-        let root = &self.root.root;
+        let root = &self.root.dir();
         let project = ctx.open(root, &self.envs)?;
         let build = match jhubgen::build(&project, &self.envs) {
             Ok(b) => b,

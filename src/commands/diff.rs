@@ -57,7 +57,7 @@ fn compile(
 
 impl DiffArgs {
     pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
-        let root = &self.root.root;
+        let root = &self.root.dir();
         let review = self.against.is_some() || self.against_dir.is_some();
         if review != (self.envs.len() == 1) {
             return Err(ctx.fatal(if review {

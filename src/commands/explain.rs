@@ -85,7 +85,7 @@ fn under(key: &str, prefix: &str) -> bool {
 
 impl ExplainArgs {
     pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
-        let project = ctx.open(&self.root.root, std::slice::from_ref(&self.env))?;
+        let project = ctx.open(&self.root.dir(), std::slice::from_ref(&self.env))?;
         let build = match jhubgen::build(&project, std::slice::from_ref(&self.env)) {
             Ok(b) => b,
             Err(diags) => {

@@ -6,7 +6,7 @@ use crate::cli::{Format, LintArgs};
 
 impl LintArgs {
     pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
-        let project = ctx.open(&self.root.root, &self.envs)?;
+        let project = ctx.open(&self.root.dir(), &self.envs)?;
         let (diags, failed) = match jhubgen::build(&project, &self.envs) {
             Ok(b) => {
                 let failed =

@@ -50,6 +50,9 @@ pub struct Ctx {
     /// A reader of standard output or error stopped early (`| head`): the
     /// command goes on quietly, writing nothing more there.
     closed: [std::cell::Cell<bool>; 2],
+    /// The opened project's git work tree and the project's folder within
+    /// it, for paths in annotations (see [`Ctx::report`]).
+    repository: std::cell::RefCell<Option<(std::path::PathBuf, String)>>,
 }
 
 impl Ctx {
@@ -57,6 +60,7 @@ impl Ctx {
         Ctx {
             color,
             closed: Default::default(),
+            repository: Default::default(),
         }
     }
 
@@ -148,9 +152,22 @@ impl Ctx {
                 }
             }
             Format::Json => self.out(&diag::json::render(diags, sources)),
-            Format::Sarif => self.out(&diag::sarif::render(diags, sources)),
-            Format::Github => self.out(&diag::github::render(diags, sources)),
-            Format::Gitlab => self.out(&diag::gitlab::render(diags, sources)),
+            // a forge resolves paths against the repository's root, whatever
+            // `--root` is: name files from there
+            Format::Sarif | Format::Github | Format::Gitlab => {
+                let repo = self.repository.borrow().clone();
+                let prefix = repo.as_ref().map_or("", |(_, p)| p.as_str());
+                let named = sources.prefixed(prefix);
+                self.out(&match format {
+                    Format::Sarif => diag::sarif::render_in(
+                        diags,
+                        &named,
+                        repo.as_ref().map(|(top, _)| top.as_path()),
+                    ),
+                    Format::Github => diag::github::render(diags, &named),
+                    _ => diag::gitlab::render(diags, &named),
+                })
+            }
         }
     }
 
@@ -164,6 +181,7 @@ impl Ctx {
             Ok(p) => p,
             Err(e) => return Err(self.fatal(&e.0)),
         };
+        *self.repository.borrow_mut() = jhubgen::project::repository_of(root);
         let known = project.env_names();
         for e in envs {
             if !known.contains(&e.as_str()) {

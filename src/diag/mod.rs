@@ -73,6 +73,10 @@ pub struct Diag {
     /// The environments it applies to (a base line may be wrong for some
     /// environments only); empty for problems of the files themselves.
     pub environments: Vec<String>,
+    /// Its labels are equal parties (a guarantee and its limit): either
+    /// value may be the one to change, so the primary label goes to the one
+    /// set in the highest layer ([`primary_on_latest`]).
+    pub peers: bool,
 }
 
 impl Diag {
@@ -88,6 +92,7 @@ impl Diag {
             layers: Vec::new(),
             suppressed: None,
             environments: Vec::new(),
+            peers: false,
         }
     }
 
@@ -113,6 +118,13 @@ impl Diag {
 
     pub fn also(mut self, origin: Origin, text: impl Into<String>) -> Self {
         self.secondary.push(Label::new(origin, text));
+        self
+    }
+
+    /// A second value that is an equal party to the primary one (see [`Diag::peers`]).
+    pub fn peer(mut self, origin: Origin, text: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(origin, text));
+        self.peers = true;
         self
     }
 
@@ -240,4 +252,35 @@ pub fn suppressed(diags: &[Diag]) -> usize {
 /// The diagnostics that are reported (not suppressed).
 pub fn reported(diags: &[Diag]) -> impl Iterator<Item = &Diag> {
     diags.iter().filter(|d| d.suppressed.is_none())
+}
+
+/// The primary label goes to the layer whose change made the combination
+/// wrong: when a diagnostic of equal parties ([`Diag::peers`]: a guarantee
+/// and its limit, not a callback and the host it should match) involves
+/// values of several files of one
+/// environment's chain (`chain`, lowest first), the value set in the highest
+/// layer becomes the primary label and the one it was on a secondary. A
+/// memory limit lowered in an overlay below the base's guarantee is then
+/// reported at the overlay's line — the file a pull request changed, where
+/// an annotation lands.
+pub fn primary_on_latest(diags: &mut [Diag], chain: &[crate::source::FileId]) {
+    let rank = |f: crate::source::FileId| chain.iter().position(|c| *c == f);
+    for d in diags.iter_mut().filter(|d| d.peers) {
+        let Some(primary) = &d.primary else { continue };
+        let Some(here) = rank(primary.origin.file) else {
+            continue;
+        };
+        let higher = d
+            .secondary
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| rank(l.origin.file).map(|r| (r, i)))
+            .filter(|(r, _)| *r > here)
+            .max_by_key(|(r, i)| (*r, std::cmp::Reverse(*i)));
+        if let Some((_, i)) = higher {
+            let primary = d.primary.take().expect("checked above");
+            d.primary = Some(std::mem::replace(&mut d.secondary[i], primary));
+            d.layers.clear();
+        }
+    }
 }

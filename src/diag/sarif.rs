@@ -70,6 +70,12 @@ fn sentence(s: &str) -> String {
 }
 
 pub fn render(diags: &[Diag], sources: &Sources) -> String {
+    render_in(diags, sources, None)
+}
+
+/// SARIF whose `%SRCROOT%` is the repository at `top` (file names are then
+/// relative to it), stated in the run's `originalUriBaseIds`.
+pub fn render_in(diags: &[Diag], sources: &Sources, top: Option<&std::path::Path>) -> String {
     let rules = rules();
     let results: Vec<Value> = diags
         .iter()
@@ -130,12 +136,12 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
                 }
             }
             if let Some(k) = &d.key {
-                result["properties"] = json!({"key": k});
+                result["properties"]["key"] = json!(k);
             }
             result
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -149,7 +155,27 @@ pub fn render(diags: &[Diag], sources: &Sources) -> String {
             "results": results,
         }],
     });
+    if let Some(top) = top {
+        doc["runs"][0]["originalUriBaseIds"] = json!({"%SRCROOT%": {"uri": file_uri(top), "description": {"text": "the repository's root"}}});
+    }
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
     out.push('\n');
     out
+}
+
+/// `file:///…/` for a folder, percent-encoding what a URI cannot hold.
+fn file_uri(dir: &std::path::Path) -> String {
+    let mut uri = String::from("file://");
+    for b in dir.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
 }

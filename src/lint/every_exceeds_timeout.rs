@@ -32,7 +32,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                 ),
             )
             .at(cx.at("/culling/every"), "longer than the timeout")
-            .also(cx.at("/culling/timeout"), "idle timeout")
+            .peer(cx.at("/culling/timeout"), "idle timeout")
             .key("culling.every")
             .help(format!(
                 "use `every = {}` (half the timeout) or less",

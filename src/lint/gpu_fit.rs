@@ -40,7 +40,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                     ),
                 )
                 .at(cx.at(&format!("/profiles/{i}/gpus")), "more than one node has")
-                .also(cx.at("/cluster/gpu/per_node"), "GPUs on the largest node")
+                .peer(cx.at("/cluster/gpu/per_node"), "GPUs on the largest node")
                 .key(format!("profiles[{}].gpus", p.slug))
                 .help(format!(
                     "lower `gpus` to at most {max}, or drop the profile here: `delete = [\"profiles[{}]\"]`",

@@ -32,7 +32,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
             out.push(
                         cx.diag(&RULE, format!("CPU guarantee {g} is above the limit {l}"))
                             .at(cx.at(&format!("/profiles/{i}/cpu/guarantee")), "guarantee")
-                            .also(cx.at(&format!("/profiles/{i}/cpu/limit")), "limit")
+                            .peer(cx.at(&format!("/profiles/{i}/cpu/limit")), "limit")
                             .key(format!("profiles[{}].cpu.guarantee", p.slug))
                             .help("a guarantee (request) must not exceed its limit: lower it or raise the limit"),
                     );
@@ -51,7 +51,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                     cx.at(&format!("/profiles/{i}/memory/guarantee")),
                     "guarantee",
                 )
-                .also(cx.at(&format!("/profiles/{i}/memory/limit")), "limit")
+                .peer(cx.at(&format!("/profiles/{i}/memory/limit")), "limit")
                 .key(format!("profiles[{}].memory.guarantee", p.slug))
                 .help(
                     "a guarantee (request) must not exceed its limit: lower it or raise the limit",

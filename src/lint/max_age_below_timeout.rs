@@ -33,7 +33,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
                 ),
             )
             .at(cx.at("/culling/max_age"), "culls active servers first")
-            .also(cx.at("/culling/timeout"), "idle timeout")
+            .peer(cx.at("/culling/timeout"), "idle timeout")
             .key("culling.max_age")
             .help("make `max_age` larger than `timeout`, or 0 to turn it off"),
         );
