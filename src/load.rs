@@ -152,10 +152,8 @@ pub fn inline_table_problem(text: &str) -> Option<(usize, InlineProblem)> {
                 }
                 b'\'' => state = S::Literal,
                 b'[' | b'{' => stack.push((c, i)),
-                b']' => {
-                    if stack.last().is_some_and(|(o, _)| *o == b'[') {
-                        stack.pop();
-                    }
+                b']' if stack.last().is_some_and(|(o, _)| *o == b'[') => {
+                    stack.pop();
                 }
                 b'}' => {
                     if last_sig == b','
