@@ -380,6 +380,14 @@ pub fn compile_doc(
         // a committed secret is reported whatever else is wrong
         errors.extend(lint::secrets(&doc, &provs));
         lint::set_layers(&provs, &mut errors);
+        errors.extend(rules_on_the_rest(
+            env,
+            &inputs,
+            &doc,
+            &provs,
+            &tombstones,
+            &errors,
+        ));
         return Err(errors);
     }
     let r = resolve::resolve(env, inputs, doc, provs, tombstones)?;
@@ -416,6 +424,83 @@ pub fn compile_doc(
     }
     let outputs = emit::emit_all(&r, &values);
     Ok((r, outputs, diags))
+}
+
+/// Domain rules on the parts of a spec that validated, so that independent
+/// mistakes are reported together rather than one fix at a time: the values
+/// the schema rejected are taken out, and if what is left validates, it is
+/// compiled and its diagnostics kept — except those that involve a value
+/// taken out (a rule cannot judge what it never saw), internal ones, and
+/// ones already reported.
+fn rules_on_the_rest(
+    env: &str,
+    inputs: &[String],
+    doc: &serde_json::Value,
+    provs: &tree::ProvMap,
+    tombstones: &[merge::Tombstone],
+    reported: &[Diag],
+) -> Vec<Diag> {
+    let Some(rejected) = validate::rejected(doc) else {
+        return Vec::new();
+    };
+    let mut rest = doc.clone();
+    for p in &rejected {
+        if let Some((parent, key)) = p.rsplit_once('/')
+            && let Some(serde_json::Value::Object(m)) = rest.pointer_mut(parent)
+        {
+            m.shift_remove(&key.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    if !validate::check(&rest, provs).is_empty() {
+        return Vec::new();
+    }
+    // each taken-out value with its key: (file, from the key to the value's end)
+    let taken: Vec<(source::FileId, std::ops::Range<usize>)> = rejected
+        .iter()
+        .filter_map(|p| provs.get(p))
+        .map(|p| {
+            let (k, v) = (p.key_or_value(), p.origin());
+            (
+                v.file,
+                k.span.start.min(v.span.start)..v.span.end.max(k.span.end),
+            )
+        })
+        .collect();
+    let taken_keys: Vec<String> = rejected
+        .iter()
+        .map(|p| tree::display_path(doc, p))
+        .collect();
+    let involves_taken = |d: &Diag| {
+        // a rule about a key taken out (it sees the default instead)
+        d.key.as_ref().is_some_and(|k| {
+            taken_keys.iter().any(|t| {
+                k == t || k.starts_with(&format!("{t}.")) || k.starts_with(&format!("{t}["))
+            })
+        }) || d.primary.iter().chain(&d.secondary).any(|l| {
+            taken.iter().any(|(f, r)| {
+                *f == l.origin.file && l.origin.span.start >= r.start && l.origin.span.end <= r.end
+            })
+        })
+    };
+    let diags = match compile_doc(
+        env,
+        inputs.to_vec(),
+        rest,
+        provs.clone(),
+        tombstones.to_vec(),
+    ) {
+        Ok((_, _, warnings)) => warnings,
+        Err(diags) => diags,
+    };
+    diags
+        .into_iter()
+        .filter(|d| !d.code.starts_with("internal/") && !involves_taken(d))
+        .filter(|d| {
+            !reported
+                .iter()
+                .any(|r| r.code == d.code && r.primary == d.primary)
+        })
+        .collect()
 }
 
 /// Chart values that `[values]` may set and a spec key models, leaf for

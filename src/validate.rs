@@ -53,6 +53,7 @@ pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
         .filter(|e| matches!(e.kind(), ValidationErrorKind::Enum { .. }))
         .map(|e| e.instance_path().as_str().to_string())
         .collect();
+    let mut reported_slugs: Vec<String> = Vec::new();
     for err in &errors {
         let pointer = err.instance_path().as_str().to_string();
         if matches!(err.kind(), ValidationErrorKind::Type { .. }) && enums.contains(&pointer) {
@@ -66,6 +67,17 @@ pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
         {
             continue;
         }
+        // a profile that lacks required keys because its slug misses an
+        // inherited one: one error at the slug, with the slug it meant
+        if let ValidationErrorKind::Required { .. } = err.kind()
+            && let Some(d) = misspelt_slug(doc, provs, &pointer, &errors)
+        {
+            if !reported_slugs.contains(&pointer) {
+                reported_slugs.push(pointer);
+                out.push(d);
+            }
+            continue;
+        }
         out.extend(diagnose(
             &c.schema,
             doc,
@@ -76,6 +88,92 @@ pub fn check(doc: &Value, provs: &ProvMap) -> Vec<Diag> {
         ));
     }
     out
+}
+
+/// The values the schema rejects, as JSON pointers into `doc` (an unknown
+/// key, a wrong type, a value outside its enum, pattern or range), when
+/// taking them out would leave a document the schema may accept: `None` when
+/// a required key is missing or a rejected value is an array element
+/// (removing it would renumber the rest).
+pub fn rejected(doc: &Value) -> Option<Vec<String>> {
+    let c = compiled();
+    let mut out: Vec<String> = Vec::new();
+    for e in c.validator.iter_errors(doc) {
+        let at = e.instance_path().as_str().to_string();
+        match e.kind() {
+            ValidationErrorKind::Required { .. } => return None,
+            ValidationErrorKind::AdditionalProperties { unexpected } => out.extend(
+                unexpected
+                    .iter()
+                    .map(|k| format!("{at}/{}", crate::tree::escape_pointer(k))),
+            ),
+            _ if at.is_empty() => return None,
+            _ => out.push(at),
+        }
+    }
+    out.sort();
+    out.dedup();
+    // the outermost of nested ones
+    let keep: Vec<String> = out
+        .iter()
+        .filter(|p| {
+            !out.iter()
+                .any(|q| q != *p && p.starts_with(&format!("{q}/")))
+        })
+        .cloned()
+        .collect();
+    for p in &keep {
+        let (parent, _) = p.rsplit_once('/')?;
+        if !doc.pointer(parent).is_some_and(Value::is_object) {
+            return None;
+        }
+    }
+    Some(keep)
+}
+
+/// `/profiles/N` whose slug is a near miss of another profile's: the
+/// diagnostic that says so, naming every required key it lacks.
+fn misspelt_slug(
+    doc: &Value,
+    provs: &ProvMap,
+    pointer: &str,
+    errors: &[jsonschema::ValidationError<'_>],
+) -> Option<Diag> {
+    let index = pointer.strip_prefix("/profiles/")?;
+    index.parse::<usize>().ok()?;
+    let profiles = doc.get("profiles")?.as_array()?;
+    let slug = doc.pointer(&format!("{pointer}/slug"))?.as_str()?;
+    let others: Vec<&str> = profiles
+        .iter()
+        .filter_map(|p| p.get("slug").and_then(Value::as_str))
+        .filter(|s| *s != slug)
+        .collect();
+    let meant = closest(slug, &others)?;
+    let missing: Vec<String> = errors
+        .iter()
+        .filter(|e| e.instance_path().as_str() == pointer)
+        .filter_map(|e| match e.kind() {
+            ValidationErrorKind::Required { property } => {
+                property.as_str().map(|p| format!("`{p}`"))
+            }
+            _ => None,
+        })
+        .collect();
+    let at = provs.get(&format!("{pointer}/slug"))?;
+    Some(
+        Diag::error(
+            "schema/missing-key",
+            format!(
+                "profile `{slug}` is a new profile, and lacks {}",
+                missing.join(", ")
+            ),
+        )
+        .at(at.origin().clone(), format!("did you mean `{meant}`?"))
+        .key(format!("profiles[{slug}]"))
+        .help(format!(
+            "did you mean `{meant}`? A `[[profiles]]` entry changes the inherited profile of the same slug; another slug starts a new profile, which needs every required key — write `slug = \"{meant}\"`"
+        )),
+    )
 }
 
 fn json_type(v: &Value) -> &'static str {
