@@ -710,6 +710,158 @@ pub struct Monitoring {
     /// both must match; alone, they match in every namespace.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prometheus_pod_labels: BTreeMap<String, String>,
+    /// The Grafana dashboard: the same JSON in every environment.
+    #[serde(default)]
+    pub dashboard: Dashboard,
+    /// Alert rules (a PrometheusRule selected by the same `labels` as the ServiceMonitor).
+    #[serde(default)]
+    pub alerts: Alerts,
+    /// What the cluster's monitoring provides, which jhubgen cannot emit into
+    /// someone else's Prometheus (panels that need it say so until it is declared).
+    #[serde(default)]
+    pub exporters: Exporters,
+}
+
+/// How Grafana gets the dashboard.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    /// Emit the dashboard; by default, when there is a ServiceMonitor (a
+    /// Prometheus to read from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `configmap`: a ConfigMap labelled `grafana_dashboard: "1"`, which the Grafana
+    /// sidecar of kube-prometheus-stack imports; `file`: `dashboard.json`, to import
+    /// into a Grafana by hand or by its provisioning.
+    #[serde(default)]
+    pub delivery: DashboardDelivery,
+    /// GPU panels (dcgm-exporter); by default, when a profile asks for GPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<bool>,
+    /// Namespace of the ConfigMap (the Grafana sidecar searches every namespace
+    /// by default); the environment's namespace when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub namespace: Option<String>,
+}
+
+impl Default for Dashboard {
+    fn default() -> Self {
+        Dashboard {
+            enabled: None,
+            delivery: DashboardDelivery::default(),
+            gpu: None,
+            namespace: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DashboardDelivery {
+    #[default]
+    File,
+    Configmap,
+}
+
+/// The alert rules and their thresholds. Each alert takes `enabled`,
+/// `threshold` (in the alert's unit), `window` and `for` (durations such as
+/// `15m`) and `severity`; what is not set has the default of the README's table.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// Emit the PrometheusRule; by default, when there is a ServiceMonitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The hub's metrics endpoint is down or gone.
+    #[serde(default)]
+    pub hub_down: Alert,
+    /// Failed server starts in `window` (an `increase`, so a hub restart, which
+    /// resets the counter, does not hide them); threshold: a count.
+    #[serde(default)]
+    pub spawn_failures: Alert,
+    /// The 95th percentile of successful server starts over `window`; threshold: seconds.
+    #[serde(default)]
+    pub slow_spawns: Alert,
+    /// The hub failed to add or remove a proxy route in `window`; threshold: a count.
+    #[serde(default)]
+    pub proxy_route_failures: Alert,
+    /// A user pod pending for `for` (no node with a free GPU, CPU or memory); threshold: pods.
+    #[serde(default)]
+    pub pending_user_pods: Alert,
+    /// The hub database's volume is fuller than the threshold; threshold: percent.
+    #[serde(default)]
+    pub hub_db_volume: Alert,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            enabled: None,
+            hub_down: Alert::default(),
+            spawn_failures: Alert::default(),
+            slow_spawns: Alert::default(),
+            proxy_route_failures: Alert::default(),
+            pending_user_pods: Alert::default(),
+            hub_db_volume: Alert::default(),
+        }
+    }
+}
+
+/// One alert's settings; unset ones take the alert's default.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alert {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// In the alert's unit (a count, seconds, pods or percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// The range the alert looks back over (`15m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?$"))]
+    pub window: Option<String>,
+    /// How long the condition must hold before the alert fires (`5m`; `0s` at once).
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?$"))]
+    pub for_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<AlertSeverity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlertSeverity {
+    Critical,
+    Warning,
+    Info,
+}
+
+impl AlertSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertSeverity::Critical => "critical",
+            AlertSeverity::Warning => "warning",
+            AlertSeverity::Info => "info",
+        }
+    }
+}
+
+/// What the environment's Prometheus is set up to export.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exporters {
+    /// kube-state-metrics exports the user pods' labels `component` and
+    /// `hub.jupyter.org/profile` (`metricLabelsAllowlist:
+    /// ["pods=[app,component,hub.jupyter.org/username,hub.jupyter.org/profile]"]`;
+    /// kube-prometheus-stack's default is none). The per-profile panels need it.
+    #[serde(default)]
+    pub kube_state_metrics_pod_labels: bool,
+    /// NVIDIA dcgm-exporter maps GPUs to pods (its Kubernetes mode) and its
+    /// ServiceMonitor keeps those `namespace`/`pod` labels (`honorLabels`).
+    /// The GPU panels need it.
+    #[serde(default)]
+    pub dcgm_pod_labels: bool,
 }
 
 fn default_interval() -> String {

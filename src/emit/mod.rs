@@ -6,8 +6,10 @@
 //! string is ever pasted into YAML text. Each file starts with a header that
 //! says it is generated and from which inputs.
 
+pub mod alerts;
 pub mod chart;
 pub mod ci;
+pub mod dashboard;
 pub mod github;
 pub mod gitlab;
 pub mod ingress;
@@ -64,6 +66,9 @@ pub enum Delivery {
     HelmValues,
     /// `kubectl apply` after `helm upgrade`.
     ApplyAfter,
+    /// Not deployed by the pipeline: imported by its owner (a dashboard
+    /// into a corporate Grafana).
+    Import,
 }
 
 /// One generated file of an environment: a row of [`ARTIFACTS`].
@@ -80,6 +85,9 @@ pub struct Artifact {
     pub delivery: Delivery,
     /// The CI variable that names the file for the deploy steps.
     pub variable: Option<&'static str>,
+    /// The file's text, when it is not YAML under a header comment (JSON has
+    /// no comments): `None` for the usual header + YAML.
+    pub text: Option<fn(&Resolved) -> String>,
 }
 
 fn to_value(v: impl Serialize) -> serde_json::Value {
@@ -103,6 +111,7 @@ pub const ARTIFACTS: &[Artifact] = &[
         document: |r, _| to_value(namespace::namespace(r)),
         delivery: Delivery::ApplyBefore,
         variable: Some("NAMESPACE_FILE"),
+        text: None,
     },
     Artifact {
         file: |_| "values.yaml".into(),
@@ -111,6 +120,7 @@ pub const ARTIFACTS: &[Artifact] = &[
         document: |_, values| values.clone(),
         delivery: Delivery::HelmValues,
         variable: Some("VALUES_FILE"),
+        text: None,
     },
     Artifact {
         file: |_| "ingress.yaml".into(),
@@ -119,6 +129,7 @@ pub const ARTIFACTS: &[Artifact] = &[
         document: |r, _| to_value(ingress::ingress(r)),
         delivery: Delivery::ApplyAfter,
         variable: Some("INGRESS_FILE"),
+        text: None,
     },
     Artifact {
         file: |_| "servicemonitor.yaml".into(),
@@ -127,6 +138,36 @@ pub const ARTIFACTS: &[Artifact] = &[
         document: |r, _| to_value(servicemonitor::service_monitor(r)),
         delivery: Delivery::ApplyAfter,
         variable: Some("SERVICEMONITOR_FILE"),
+        text: None,
+    },
+    Artifact {
+        file: |_| "prometheusrule.yaml".into(),
+        what: |_| "prometheus-operator PrometheusRule: the environment's JupyterHub alerts.".into(),
+        applies: alerts::applies,
+        document: |r, _| to_value(alerts::prometheus_rule(r)),
+        delivery: Delivery::ApplyAfter,
+        variable: Some("PROMETHEUSRULE_FILE"),
+        text: None,
+    },
+    Artifact {
+        file: |_| "dashboard.yaml".into(),
+        what: |_| {
+            "ConfigMap with the Grafana dashboard (`grafana_dashboard: \"1\"`, which the Grafana sidecar imports).".into()
+        },
+        applies: |r| dashboard::delivered(r, crate::model::DashboardDelivery::Configmap),
+        document: |r, _| to_value(dashboard::config_map(r)),
+        delivery: Delivery::ApplyAfter,
+        variable: Some("DASHBOARD_FILE"),
+        text: None,
+    },
+    Artifact {
+        file: |_| "dashboard.json".into(),
+        what: |_| "Grafana dashboard, to import.".into(),
+        applies: |r| dashboard::delivered(r, crate::model::DashboardDelivery::File),
+        document: |r, _| to_value(dashboard::dashboard(r)),
+        delivery: Delivery::Import,
+        variable: None,
+        text: Some(dashboard::json),
     },
 ];
 
@@ -169,11 +210,13 @@ pub fn emit_all(r: &Resolved, values: &serde_json::Value) -> Vec<Output> {
     let mut outs = Vec::new();
     for a in artifacts(r) {
         let file = (a.file)(r);
-        let header = header(&r.inputs, &(a.what)(r));
-        let doc = (a.document)(r, values);
+        let contents = match a.text {
+            Some(text) => text(r),
+            None => yaml_file(&header(&r.inputs, &(a.what)(r)), &(a.document)(r, values)),
+        };
         outs.push(Output {
             path: format!("{dir}/{file}"),
-            contents: yaml_file(&header, &doc),
+            contents,
         });
     }
     outs

@@ -27,6 +27,9 @@ pub struct ServiceMonitor {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Spec {
+    /// The hub Service's labels copied onto every series, so queries can
+    /// filter on `app` / `component` (the chart's legacy labels).
+    target_labels: Vec<&'static str>,
     selector: Selector,
     namespace_selector: NamespaceSelector,
     endpoints: Vec<Endpoint>,
@@ -91,6 +94,7 @@ pub fn service_monitor(r: &Resolved) -> ServiceMonitor {
             annotations: IndexMap::new(),
         },
         spec: Spec {
+            target_labels: vec!["app", "component"],
             selector: Selector {
                 match_labels: IndexMap::from([
                     ("app", "jupyterhub".to_string()),

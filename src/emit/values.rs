@@ -380,6 +380,11 @@ struct Override {
     node_selector: IndexMap<String, Option<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tolerations: Vec<Toleration>,
+    /// Merged with the chart's `singleuser.extraLabels` (KubeSpawner merges
+    /// dict overrides): the profile's slug, which kube-state-metrics can export
+    /// for the dashboard's per-profile panels.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    extra_labels: IndexMap<&'static str, String>,
 }
 
 #[derive(Serialize, PartialEq)]
@@ -740,6 +745,7 @@ fn profile(s: &Spec, p: &Profile) -> ProfileEntry {
         cpu_limit: p.cpu.as_ref().and_then(|c| c.limit).map(Cores),
         mem_guarantee: p.memory.as_ref().and_then(|m| m.guarantee.clone()),
         mem_limit: p.memory.as_ref().and_then(|m| m.limit.clone()),
+        extra_labels: IndexMap::from([(super::dashboard::PROFILE_LABEL, p.slug.clone())]),
         ..Override::default()
     };
     if p.gpus > 0 {
