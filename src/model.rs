@@ -714,7 +714,7 @@ pub struct Monitoring {
     #[serde(default)]
     pub dashboard: Dashboard,
     /// Alert rules (a PrometheusRule selected by the same `labels` as the ServiceMonitor).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alerts::is_unset")]
     pub alerts: Alerts,
     /// What the cluster's monitoring provides, which jhubgen cannot emit into
     /// someone else's Prometheus (panels that need it say so until it is declared).
@@ -723,7 +723,7 @@ pub struct Monitoring {
 }
 
 /// How Grafana gets the dashboard.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     /// Emit the dashboard; by default, when there is a ServiceMonitor (a
@@ -738,22 +738,6 @@ pub struct Dashboard {
     /// GPU panels (dcgm-exporter); by default, when a profile asks for GPUs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<bool>,
-    /// Namespace of the ConfigMap (the Grafana sidecar searches every namespace
-    /// by default); the environment's namespace when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
-    pub namespace: Option<String>,
-}
-
-impl Default for Dashboard {
-    fn default() -> Self {
-        Dashboard {
-            enabled: None,
-            delivery: DashboardDelivery::default(),
-            gpu: None,
-            namespace: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -767,49 +751,52 @@ pub enum DashboardDelivery {
 /// The alert rules and their thresholds. Each alert takes `enabled`,
 /// `threshold` (in the alert's unit), `window` and `for` (durations such as
 /// `15m`) and `severity`; what is not set has the default of the README's table.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alerts {
     /// Emit the PrometheusRule; by default, when there is a ServiceMonitor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The hub's metrics endpoint is down or gone.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub hub_down: Alert,
     /// Failed server starts in `window` (an `increase`, so a hub restart, which
     /// resets the counter, does not hide them); threshold: a count.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub spawn_failures: Alert,
     /// The 95th percentile of successful server starts over `window`; threshold: seconds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub slow_spawns: Alert,
     /// The hub failed to add or remove a proxy route in `window`; threshold: a count.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub proxy_route_failures: Alert,
     /// A user pod pending for `for` (no node with a free GPU, CPU or memory); threshold: pods.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub pending_user_pods: Alert,
     /// The hub database's volume is fuller than the threshold; threshold: percent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Alert::is_unset")]
     pub hub_db_volume: Alert,
 }
 
-impl Default for Alerts {
-    fn default() -> Self {
-        Alerts {
-            enabled: None,
-            hub_down: Alert::default(),
-            spawn_failures: Alert::default(),
-            slow_spawns: Alert::default(),
-            proxy_route_failures: Alert::default(),
-            pending_user_pods: Alert::default(),
-            hub_db_volume: Alert::default(),
-        }
+impl Alerts {
+    /// Nothing set: every alert as its defaults say.
+    pub fn is_unset(&self) -> bool {
+        self.enabled.is_none()
+            && [
+                &self.hub_down,
+                &self.spawn_failures,
+                &self.slow_spawns,
+                &self.proxy_route_failures,
+                &self.pending_user_pods,
+                &self.hub_db_volume,
+            ]
+            .iter()
+            .all(|a| a.is_unset())
     }
 }
 
 /// One alert's settings; unset ones take the alert's default.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alert {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -827,6 +814,13 @@ pub struct Alert {
     pub for_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<AlertSeverity>,
+}
+
+impl Alert {
+    /// Nothing set: every setting is the alert's default.
+    pub fn is_unset(&self) -> bool {
+        *self == Alert::default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

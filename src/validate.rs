@@ -113,12 +113,15 @@ pub fn rejected(doc: &Value) -> Option<Vec<String>> {
     }
     out.sort();
     out.dedup();
-    // the outermost of nested ones
+    // the outermost of nested ones (by ancestor lookup: files can hold
+    // 100,000 unknown keys)
+    let all: std::collections::HashSet<&str> = out.iter().map(String::as_str).collect();
     let keep: Vec<String> = out
         .iter()
         .filter(|p| {
-            !out.iter()
-                .any(|q| q != *p && p.starts_with(&format!("{q}/")))
+            !p.match_indices('/')
+                .skip(1)
+                .any(|(i, _)| all.contains(&p[..i]))
         })
         .cloned()
         .collect();

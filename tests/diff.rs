@@ -72,7 +72,7 @@ fn rendered_diff() {
         &repo(),
     );
     assert!(
-        md.starts_with("### Rendered files\n\n4 file(s) changed"),
+        md.starts_with("### Rendered files\n\n7 file(s) changed"),
         "{md}"
     );
     let (_, json, _) = run(

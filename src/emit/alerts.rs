@@ -53,7 +53,9 @@ pub const ALERTS: &[Def] = &[
         for_: "5m",
         severity: AlertSeverity::Critical,
         expr: |ns, _, _| {
-            format!("up{{job=\"hub\", namespace=\"{ns}\"}} == 0 or absent(up{{job=\"hub\", namespace=\"{ns}\"}})")
+            format!(
+                "up{{job=\"hub\", namespace=\"{ns}\"}} == 0 or absent(up{{job=\"hub\", namespace=\"{ns}\"}})"
+            )
         },
         summary: "the hub's metrics endpoint is down or gone: nobody can log in or start a server",
         check: "`kubectl -n {ns} get pods -l component=hub` and the hub's log (`kubectl -n {ns} logs deploy/hub`); a hub that restarts after repeated failed spawns (`hub.consecutiveFailureLimit`) shows it there",

@@ -231,7 +231,10 @@ fn rows(gpu: bool) -> Vec<(&'static str, Vec<Spec>)> {
     let user_pods = format!("pod=~\"{USER_POD}\"");
     // a user-pod metric by the profile label kube-state-metrics exports
     let by_profile = |metric: &str, rate: bool| {
-        let series = format!("{metric}{}", sel(&format!("{user_pods}, container=\"notebook\"")));
+        let series = format!(
+            "{metric}{}",
+            sel(&format!("{user_pods}, container=\"notebook\""))
+        );
         let series = if rate {
             format!("rate({series}[$__rate_interval])")
         } else {
@@ -254,7 +257,10 @@ fn rows(gpu: bool) -> Vec<(&'static str, Vec<Spec>)> {
                         "stat",
                         6,
                         "short",
-                        vec![(format!("sum(jupyterhub_running_servers{})", sel("")), "running")],
+                        vec![(
+                            format!("sum(jupyterhub_running_servers{})", sel("")),
+                            "running",
+                        )],
                     )
                 },
                 panel(
@@ -300,11 +306,19 @@ fn rows(gpu: bool) -> Vec<(&'static str, Vec<Spec>)> {
                         "s",
                         vec![
                             (
-                                quantile("0.5", "jupyterhub_server_spawn_duration_seconds", "status=\"success\""),
+                                quantile(
+                                    "0.5",
+                                    "jupyterhub_server_spawn_duration_seconds",
+                                    "status=\"success\"",
+                                ),
                                 "p50",
                             ),
                             (
-                                quantile("0.95", "jupyterhub_server_spawn_duration_seconds", "status=\"success\""),
+                                quantile(
+                                    "0.95",
+                                    "jupyterhub_server_spawn_duration_seconds",
+                                    "status=\"success\"",
+                                ),
                                 "p95",
                             ),
                         ],
@@ -355,8 +369,22 @@ fn rows(gpu: bool) -> Vec<(&'static str, Vec<Spec>)> {
                         8,
                         "s",
                         vec![
-                            (quantile("0.5", "jupyterhub_request_duration_seconds", &not_progress), "p50"),
-                            (quantile("0.99", "jupyterhub_request_duration_seconds", &not_progress), "p99"),
+                            (
+                                quantile(
+                                    "0.5",
+                                    "jupyterhub_request_duration_seconds",
+                                    &not_progress,
+                                ),
+                                "p50",
+                            ),
+                            (
+                                quantile(
+                                    "0.99",
+                                    "jupyterhub_request_duration_seconds",
+                                    &not_progress,
+                                ),
+                                "p99",
+                            ),
                         ],
                     )
                 },
@@ -534,7 +562,12 @@ pub fn dashboard(r: &Resolved) -> Dashboard {
             title,
             collapsed: false,
             id,
-            grid_pos: GridPos { h: 1, w: 24, x: 0, y },
+            grid_pos: GridPos {
+                h: 1,
+                w: 24,
+                x: 0,
+                y,
+            },
             panels: Vec::new(),
         }));
         id += 1;
@@ -547,11 +580,23 @@ pub fn dashboard(r: &Resolved) -> Dashboard {
             }
             let steps = match s.thresholds {
                 Some((amber, red)) => vec![
-                    Step { value: None, color: "green" },
-                    Step { value: Some(amber), color: "orange" },
-                    Step { value: Some(red), color: "red" },
+                    Step {
+                        value: None,
+                        color: "green",
+                    },
+                    Step {
+                        value: Some(amber),
+                        color: "orange",
+                    },
+                    Step {
+                        value: Some(red),
+                        color: "red",
+                    },
                 ],
-                None => vec![Step { value: None, color: "green" }],
+                None => vec![Step {
+                    value: None,
+                    color: "green",
+                }],
             };
             panels.push(Item::Panel(Box::new(Panel {
                 kind: s.kind,
@@ -640,8 +685,7 @@ pub fn dashboard(r: &Resolved) -> Dashboard {
 /// does not change the panels (no header comment: JSON has none, and the
 /// environment's inputs would make the files differ).
 pub fn json(r: &Resolved) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&dashboard(r)).expect("the dashboard serializes");
+    let mut text = serde_json::to_string_pretty(&dashboard(r)).expect("the dashboard serializes");
     text.push('\n');
     text
 }
@@ -664,13 +708,8 @@ pub fn config_map(r: &Resolved) -> ConfigMap {
         kind: "ConfigMap",
         metadata: Metadata {
             name: "jupyterhub-dashboard",
-            namespace: r
-                .spec
-                .monitoring
-                .dashboard
-                .namespace
-                .clone()
-                .unwrap_or_else(|| r.spec.environment.namespace.clone()),
+            // the sidecar searches every namespace by default
+            namespace: r.spec.environment.namespace.clone(),
             labels: meta_labels,
             annotations: IndexMap::new(),
         },

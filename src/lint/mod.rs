@@ -19,6 +19,7 @@ use crate::tree::lookup;
 use serde_json::Value;
 
 mod admin_username_case;
+mod alert_settings;
 mod allow_all;
 mod annotation_controller;
 mod azuread_group_ids;
@@ -36,12 +37,14 @@ mod deploy_unreachable;
 mod deployment_strategy;
 mod dummy_outside_test;
 mod every_exceeds_timeout;
+mod exporter_prerequisite;
 mod extra_config;
 mod extra_env_type;
 mod github_org_scope;
 mod gpu_fit;
 mod gpu_inherited_selector;
 mod gpu_node_labels;
+mod gpu_panels;
 mod groups_without_manage_groups;
 mod guarantee_exceeds_limit;
 mod http_port_disabled;
@@ -52,6 +55,7 @@ mod load_balancer;
 mod local_path_access_mode;
 mod max_age_below_timeout;
 mod memory_unit;
+mod monitoring_without_prometheus;
 mod moving_tag;
 mod name_override;
 mod no_default_profile;
@@ -75,6 +79,7 @@ mod tls_edge_extra;
 mod tls_issuer_missing;
 mod tls_secret_missing;
 mod unreachable_hub;
+mod volume_stats;
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +127,11 @@ pub const RULES: &[&Rule] = &[
     &deploy_unreachable::RULE,
     &timeout_too_short::RULE,
     &every_exceeds_timeout::RULE,
+    &alert_settings::RULE,
+    &monitoring_without_prometheus::RULE,
+    &gpu_panels::RULE,
+    &exporter_prerequisite::RULE,
+    &volume_stats::RULE,
     &max_age_below_timeout::RULE,
     &gpu_inherited_selector::RULE,
     &image_latest::RULE,

@@ -214,3 +214,20 @@ pub fn ci_dirs(root: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
     }
     (scratch, dirs)
 }
+
+/// Installs configurable-http-proxy for the tests that boot a hub
+/// (tools/runtime/setup.sh: idempotent, and locked against a parallel run).
+pub fn runtime_setup() {
+    validators_setup();
+    static CHP: std::sync::Once = std::sync::Once::new();
+    CHP.call_once(|| {
+        let out = Command::new(repo().join("tools/runtime/setup.sh"))
+            .output()
+            .expect("run tools/runtime/setup.sh");
+        assert!(
+            out.status.success(),
+            "tools/runtime/setup.sh failed: configurable-http-proxy could not be installed\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+}
