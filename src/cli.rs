@@ -33,6 +33,26 @@ pub enum Command {
     Rule(RuleArgs),
     /// Print the JSON Schema of the input spec
     Schema(SchemaArgs),
+    /// What each environment needs that jhubgen cannot create: Secrets, DNS, CI variables, cluster prerequisites, values to confirm
+    Checklist(ChecklistArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ChecklistArgs {
+    /// Environments (overlay names); all when none is given
+    pub envs: Vec<String>,
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// `text` for the terminal, `markdown` (what `build` writes to checklist.md), `json` (see the README)
+    #[arg(long, value_enum, default_value_t = ChecklistFormat::Text)]
+    pub format: ChecklistFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChecklistFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

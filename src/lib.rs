@@ -17,6 +17,7 @@
 //! compiled cleanly.
 
 pub mod chain;
+pub mod checklist;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -94,6 +95,15 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     diag::sort(&mut diags);
     diag::merge_environments(&mut diags);
     diag::cap(&mut diags);
+    // each environment's checklist: what it needs that jhubgen cannot create
+    // (it names spec lines and reads the warnings, so it is made here)
+    for r in &envs {
+        let items = checklist::items(r, &project.sources, &checklist::warnings_of(&diags, &r.env));
+        outputs.push(Output {
+            path: format!("environments/{}/checklist.md", r.env),
+            contents: checklist::markdown(r, &items, &emit::markdown_header(&r.inputs)),
+        });
+    }
     if diags.iter().any(Diag::is_error) {
         Err(diags)
     } else {

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => args.run(&ctx),
         Command::Rule(args) => args.run(&ctx),
         Command::Schema(args) => args.run(&ctx),
+        Command::Checklist(args) => args.run(&ctx),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,6 +43,9 @@ pub struct Spec {
     pub profiles: Vec<Profile>,
     pub culling: Culling,
     pub monitoring: Monitoring,
+    /// A Cloudflare Tunnel in front of the ingress (environments with edge TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tunnel: Option<Tunnel>,
     pub ci: Ci,
     /// Raw Zero to JupyterHub chart values, deep-merged into the generated
     /// values last and checked against the chart's schema (escape hatch).
@@ -52,6 +55,70 @@ pub struct Spec {
     /// Lint settings: warnings accepted on purpose, each with its reason.
     #[serde(default, skip_serializing_if = "Lint::is_empty")]
     pub lint: Lint,
+}
+
+/// A Cloudflare Tunnel: cloudflared forwards the public host (the ingress
+/// host) to the ingress controller; Cloudflare terminates TLS.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tunnel {
+    /// The tunnel's name or UUID, as `cloudflared tunnel create` made it.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"), length(max = 63))]
+    pub name: String,
+    /// Where cloudflared runs: `host`, a daemon on the server (it reads
+    /// `cloudflared/config.yml`); `cluster`, a Deployment in the namespace.
+    #[serde(default)]
+    pub runs: TunnelRuns,
+    /// What cloudflared forwards the hub's host to: the ingress controller's
+    /// address, such as Traefik's `http://192.168.1.93:80` (scheme, host, port; no path).
+    pub origin: String,
+    /// `host`: where the tunnel's credentials JSON is on the server (never its content).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_file: Option<String>,
+    /// `cluster`: the Secret key that holds the credentials JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_secret: Option<SecretKey>,
+    /// Other services through the same tunnel, before the hub's route.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<TunnelRoute>,
+    /// What answers a request that no route matches (cloudflared needs a
+    /// catch-all last).
+    #[serde(default = "default_catch_all")]
+    pub catch_all: String,
+    /// `cluster`: the cloudflared image.
+    #[serde(default = "default_cloudflared_image")]
+    pub image: String,
+}
+
+fn default_catch_all() -> String {
+    "http_status:404".into()
+}
+
+fn default_cloudflared_image() -> String {
+    "cloudflare/cloudflared:2025.11.1".into()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TunnelRuns {
+    #[default]
+    Host,
+    Cluster,
+}
+
+/// One more ingress rule of cloudflared's config.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TunnelRoute {
+    /// Public host name (`*` allowed as the first character only; no port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// A regular expression (RE2) the request path must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `http://host:port`, `https://…`, `tcp://…`, `ssh://…`, `unix:PATH`,
+    /// `http_status:N`, `hello_world`, `bastion` or `socks-proxy`.
+    pub service: String,
 }
 
 /// `[lint]`: which warnings this spec accepts, and why.
@@ -710,6 +777,11 @@ pub struct Monitoring {
     /// both must match; alone, they match in every namespace.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prometheus_pod_labels: BTreeMap<String, String>,
+    /// The Grafana that shows the dashboard (`https://grafana.example.internal`),
+    /// for the environment file and the checklist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^https?://[^\s/]+(/[^\s]*)?$"))]
+    pub grafana_url: Option<String>,
     /// The Grafana dashboard: the same JSON in every environment.
     #[serde(default)]
     pub dashboard: Dashboard,

@@ -159,8 +159,10 @@ pub struct Written {
 
 fn is_generated(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    (text.starts_with(HEADER_MARK) || text.starts_with(crate::emit::dashboard::JSON_MARK))
-        .then_some(text)
+    (text.starts_with(HEADER_MARK)
+        || text.starts_with(crate::emit::dashboard::JSON_MARK)
+        || text.starts_with(crate::emit::MARKDOWN_MARK))
+    .then_some(text)
 }
 
 /// Every file below `dir`, relative to `root`, `/`-separated.

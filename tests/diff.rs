@@ -80,7 +80,7 @@ fn rendered_diff() {
         &repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["rendered"]["summary"]["changed"], 4);
+    assert_eq!(v["rendered"]["summary"]["changed"], 7);
 }
 
 use common::git;

@@ -2,6 +2,7 @@
 //! which ends in `Ok(())` or an [`Exit`] that carries the exit code.
 
 pub mod build;
+pub mod checklist;
 pub mod diff;
 pub mod explain;
 pub mod lint;

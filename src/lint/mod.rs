@@ -36,6 +36,7 @@ mod delete_pvc;
 mod deploy_unreachable;
 mod deployment_strategy;
 mod dummy_outside_test;
+mod envfile_value;
 mod every_exceeds_timeout;
 mod exporter_prerequisite;
 mod extra_config;
@@ -78,6 +79,8 @@ mod timeout_too_short;
 mod tls_edge_extra;
 mod tls_issuer_missing;
 mod tls_secret_missing;
+mod tunnel_ingress;
+mod tunnel_tls;
 mod unreachable_hub;
 mod volume_stats;
 
@@ -132,6 +135,9 @@ pub const RULES: &[&Rule] = &[
     &gpu_panels::RULE,
     &exporter_prerequisite::RULE,
     &volume_stats::RULE,
+    &tunnel_tls::RULE,
+    &tunnel_ingress::RULE,
+    &envfile_value::RULE,
     &max_age_below_timeout::RULE,
     &gpu_inherited_selector::RULE,
     &image_latest::RULE,
