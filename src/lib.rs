@@ -92,6 +92,12 @@ pub fn build(project: &Project, only: &[String]) -> Result<Build, Vec<Diag>> {
     diags.extend(pipeline_mismatches(&envs));
     let whole = only.is_empty() || project.overlays.iter().all(|(n, _)| only.contains(n));
     outputs.extend(emit::pipeline_outputs(&envs, whole));
+    if whole && !envs.is_empty() {
+        outputs.push(Output {
+            path: emit::deploy::PATH.into(),
+            contents: emit::deploy::script(),
+        });
+    }
     diag::sort(&mut diags);
     diag::merge_environments(&mut diags);
     diag::cap(&mut diags);

@@ -159,7 +159,12 @@ pub struct Written {
 
 fn is_generated(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    (text.starts_with(HEADER_MARK)
+    // a script's header is its second line, after the `#!`
+    let first = match text.strip_prefix("#!") {
+        Some(rest) => rest.split_once('\n').map_or("", |(_, after)| after),
+        None => text.as_str(),
+    };
+    (first.starts_with(HEADER_MARK)
         || text.starts_with(crate::emit::dashboard::JSON_MARK)
         || text.starts_with(crate::emit::MARKDOWN_MARK))
     .then_some(text)

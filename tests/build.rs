@@ -23,12 +23,14 @@ fn reference_outputs_match_snapshots() {
             "environments/aiv-staging/ingress.yaml",
             "environments/aiv-staging/servicemonitor.yaml",
             "environments/aiv-staging/prometheusrule.yaml",
+            "environments/aiv-staging/config.env",
             "environments/aiv-staging/dashboard.json",
             "environments/aiv/namespace.yaml",
             "environments/aiv/values.yaml",
             "environments/aiv/ingress.yaml",
             "environments/aiv/servicemonitor.yaml",
             "environments/aiv/prometheusrule.yaml",
+            "environments/aiv/config.env",
             "environments/aiv/dashboard.json",
             "environments/lab/namespace.yaml",
             "environments/lab/values.yaml",
@@ -36,8 +38,14 @@ fn reference_outputs_match_snapshots() {
             "environments/lab/servicemonitor.yaml",
             "environments/lab/prometheusrule.yaml",
             "environments/lab/dashboard.yaml",
+            "environments/lab/cloudflared/config.yml",
+            "environments/lab/config.env",
             ".github/workflows/jupyterhub-lab.yml",
             ".gitlab-ci.yml",
+            "scripts/deploy.sh",
+            "environments/aiv-staging/checklist.md",
+            "environments/aiv/checklist.md",
+            "environments/lab/checklist.md",
         ]
     );
     for o in &build.outputs {
@@ -53,9 +61,14 @@ fn reference_outputs_match_snapshots() {
         }, {
             insta::assert_snapshot!(name, o.contents);
         });
-        // every file re-parses as the YAML we meant
-        let body: serde_json::Value = serde_saphyr::from_str(&o.contents).unwrap();
-        assert!(body.is_object(), "{}", o.path);
+        // every data file re-parses as the YAML (or JSON) we meant
+        if [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| o.path.ends_with(e))
+        {
+            let body: serde_json::Value = serde_saphyr::from_str(&o.contents).unwrap();
+            assert!(body.is_object(), "{}", o.path);
+        }
     }
 }
 
@@ -88,11 +101,11 @@ fn builds_are_byte_identical() {
             .filter(|(p, _)| p.starts_with("environments/") || p.starts_with(".git"))
             .count()
     };
-    assert_eq!(generated(&ta), 20);
+    assert_eq!(generated(&ta), 27);
     assert_eq!(ta, tb);
     // a second build in place changes nothing
     let out = jhubgen(&["build"], a.path());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 20 unchanged"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 file(s) written, 28 unchanged"));
     assert_eq!(snapshot_tree(a.path()), tb);
 }
 

@@ -148,7 +148,26 @@ fn generated(p: &Project, env: &str) -> Vec<OutLeaf> {
             Some(inside) => inside.to_string(),
             None => format!("../../{}", o.path),
         };
-        let doc: Value = serde_saphyr::from_str(&o.contents).expect("generated YAML parses");
+        // documentation and the deploy script are no artifact's data
+        if o.path.ends_with(".md") || o.path.ends_with(".sh") {
+            continue;
+        }
+        let doc: Value = if o.path.ends_with(".env") {
+            // NAME='value' lines, as a shell reads them
+            Value::Object(
+                o.contents
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .filter_map(|l| l.split_once('='))
+                    .map(|(k, v)| {
+                        let v = v.trim_matches('\'').replace(r"'\''", "'");
+                        (k.to_string(), Value::String(v))
+                    })
+                    .collect(),
+            )
+        } else {
+            serde_saphyr::from_str(&o.contents).expect("generated YAML parses")
+        };
         walk(
             &doc,
             String::new(),

@@ -167,38 +167,19 @@ pub fn values(r: &Resolved) -> Vec<CiValue> {
     out
 }
 
-/// The `helm upgrade` line of every deploy. With `commit_image`, the
-/// notebook image is the one the pipeline built for this commit (`tag_var`,
-/// a CI variable holding the commit SHA): an immutable tag, so every node
-/// pulls it, whatever `pullPolicy` says, and every deploy changes the pods.
-pub fn helm_upgrade(commit_image: bool, tag_var: &str) -> String {
-    let mut line = String::from(
-        "helm upgrade --cleanup-on-fail --install \"$RELEASE\" jupyterhub/jupyterhub --namespace \"$NAMESPACE\" --create-namespace --version \"$CHART_VERSION\" --values \"$VALUES_FILE\"",
-    );
-    if commit_image {
-        line.push_str(&format!(" --set-string \"singleuser.image.tag={tag_var}\""));
-    }
-    line.push_str(" --timeout \"$HELM_TIMEOUT\" --wait");
-    line
-}
-
-/// The deploy, as shell lines: what is applied before the chart, the chart,
-/// what is applied after it — in the artifact registry's order. Only
-/// variable names reach the lines (the values are CI variables).
+/// The deploy, as shell lines: the one deploy script (`scripts/deploy.sh`,
+/// which applies what the registry marks, in its order, around the chart)
+/// on the environment's `config.env`. Only variable names reach the line.
+/// With `commit_image`, the notebook image is the one the pipeline built for
+/// this commit (`tag_var`, a CI variable holding the commit SHA): an
+/// immutable tag, so every node pulls it and every deploy changes the pods.
 pub fn deploy_lines(r: &Resolved, tag_var: &str) -> Vec<String> {
-    use super::Delivery;
-    let mut lines: Vec<String> = super::applied(r, Delivery::ApplyBefore)
-        .into_iter()
-        .map(|var| format!("kubectl apply --filename \"${var}\""))
-        .collect();
-    lines.push("helm repo add jupyterhub \"$CHART_REPO\" --force-update".into());
-    lines.push(helm_upgrade(r.spec.ci.deploys_commit_image(), tag_var));
-    lines.extend(
-        super::applied(r, Delivery::ApplyAfter)
-            .into_iter()
-            .map(|var| format!("kubectl apply --namespace \"$NAMESPACE\" --filename \"${var}\"")),
-    );
-    lines
+    let mut line = String::new();
+    if r.spec.ci.deploys_commit_image() {
+        line.push_str(&format!("JHUBGEN_IMAGE_TAG=\"{tag_var}\" "));
+    }
+    line.push_str(&format!("bash {} \"$ENV_FILE\"", super::deploy::PATH));
+    vec![line]
 }
 
 /// A self-hosted deploy runner must bring helm and kubectl.

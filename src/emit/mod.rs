@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod chart;
 pub mod ci;
 pub mod dashboard;
+pub mod deploy;
 pub mod envfile;
 pub mod github;
 pub mod gitlab;
@@ -221,7 +222,8 @@ pub const ARTIFACTS: &[Artifact] = &[
         applies: |_| true,
         document: |r, _| to_value(envfile::variables(r)),
         delivery: Delivery::Import,
-        variable: None,
+        // what the deploy script reads
+        variable: Some("ENV_FILE"),
         text: Some(envfile::text),
     },
     Artifact {
