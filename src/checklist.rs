@@ -556,8 +556,8 @@ pub fn markdown(r: &Resolved, items: &[Item], header: &str) -> String {
         r.env
     ));
     out.push_str(&format!(
-        "Namespace `{}`, release `{}`, host `{}`. Each item names the spec line that needs it.\n",
-        r.spec.environment.namespace, r.spec.environment.release, r.spec.ingress.host
+        "Namespace `{}`, release `{}`, host `{}`. Each item names the spec file that needs it (`jhubgen checklist {}` gives the lines).\n",
+        r.spec.environment.namespace, r.spec.environment.release, r.spec.ingress.host, r.env
     ));
     let phases = [
         (1, "Phase 1: gather"),
@@ -579,8 +579,16 @@ pub fn markdown(r: &Resolved, items: &[Item], header: &str) -> String {
                 who = Some(i.who);
             }
             out.push_str(&format!("- [ ] **{}** — {}", i.title, i.detail));
-            if !i.from.is_empty() {
-                out.push_str(&format!(" <sub>{}</sub>", i.from.join(", ")));
+            // the file, not the line: a checklist that changes with every
+            // edit above the line would be noise in every review
+            let mut files: Vec<&str> = i
+                .from
+                .iter()
+                .map(|f| f.split(':').next().unwrap_or(f))
+                .collect();
+            files.dedup();
+            if !files.is_empty() {
+                out.push_str(&format!(" <sub>{}</sub>", files.join(", ")));
             }
             out.push('\n');
             if let Some(c) = &i.command {

@@ -87,8 +87,15 @@ fn scripts(v: &Value, out: &mut Vec<String>) {
 /// Runs `script` with `bash -eo pipefail`, the environment `env`, and stub
 /// `helm`, `kubectl` and `jhubgen_pwned`; returns the stubs' calls (argv lists)
 /// and whether the payload ran.
-fn execute(script: &str, env: &[(String, String)]) -> (Vec<Vec<String>>, bool) {
+fn execute(script: &str, env: &[(String, String)], project: &Path) -> (Vec<Vec<String>>, bool) {
     let dir = tempfile::tempdir().unwrap();
+    // the deploy step runs the project's scripts/deploy.sh on its config.env
+    for sub in ["scripts", "environments"] {
+        if project.join(sub).is_dir() {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            common::copy_tree(&project.join(sub), &dir.path().join(sub));
+        }
+    }
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     let log = dir.path().join("calls");
@@ -198,8 +205,11 @@ fn hostile_values_stay_inert() {
 
     // and when the deploy scripts run, the values arrive as single arguments and nothing runs
     // (first, the harness itself: a payload that does run is seen)
-    assert!(execute(&format!("echo \"{SUBST}\""), &[]).1);
-    let deploy = runs.iter().find(|r| r.contains("helm upgrade")).unwrap();
+    assert!(execute(&format!("echo \"{SUBST}\""), &[], p.path()).1);
+    let deploy = runs
+        .iter()
+        .find(|r| r.contains("scripts/deploy.sh"))
+        .unwrap();
     let mut env: Vec<(String, String)> = wf["env"]
         .as_object()
         .unwrap()
@@ -208,7 +218,7 @@ fn hostile_values_stay_inert() {
         .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
         .collect();
     env.push(("KUBECONFIG_DATA".into(), "apiVersion: v1\n".into()));
-    let (calls, pwned) = execute(deploy, &env);
+    let (calls, pwned) = execute(deploy, &env, p.path());
     assert!(!pwned, "a payload ran");
     assert_eq!(
         calls[0],
@@ -239,7 +249,7 @@ fn hostile_values_stay_inert() {
             )
         })
         .collect();
-    let (calls, pwned) = execute(&gl_script, &env);
+    let (calls, pwned) = execute(&gl_script, &env, p.path());
     assert!(!pwned, "a payload ran");
     assert_eq!(
         calls[0],

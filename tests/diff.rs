@@ -72,7 +72,7 @@ fn rendered_diff() {
         &repo(),
     );
     assert!(
-        md.starts_with("### Rendered files\n\n7 file(s) changed"),
+        md.starts_with("### Rendered files\n\n10 file(s) changed"),
         "{md}"
     );
     let (_, json, _) = run(
@@ -80,7 +80,7 @@ fn rendered_diff() {
         &repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["rendered"]["summary"]["changed"], 7);
+    assert_eq!(v["rendered"]["summary"]["changed"], 10);
 }
 
 use common::git;
@@ -128,7 +128,8 @@ fn change_review_against_a_revision() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["spec"]["summary"]["differs"], 1);
-    assert_eq!(v["rendered"]["summary"]["changed"], 1);
+    // the values, and the checklist's storage item (which names the capacity)
+    assert_eq!(v["rendered"]["summary"]["changed"], 2);
 
     // the same comparison against another checkout
     let old = project_with(None);
@@ -221,7 +222,7 @@ fn explain_keys_from_base_overlay_and_derived() {
     let (code, out, _) = run(&["explain", "lab", "culling.timeout"], p.path());
     assert_eq!(code, 0);
     assert!(
-        out.contains("set in 2 layers, lowest first:\n    base/platform.toml:48:11  3600  shadowed\n    overlays/lab.toml:56:11   7200  wins\n"),
+        out.contains("set in 2 layers, lowest first:\n    base/platform.toml:48:11  3600  shadowed\n    overlays/lab.toml:75:11   7200  wins\n"),
         "{out}"
     );
     assert!(

@@ -72,6 +72,7 @@ mod provider_table;
 mod public_metrics;
 mod rbd_read_write_many;
 mod replicas;
+mod secret_key_conflict;
 mod secret_literal;
 mod selector_labels;
 mod several_defaults;
@@ -138,6 +139,7 @@ pub const RULES: &[&Rule] = &[
     &tunnel_tls::RULE,
     &tunnel_ingress::RULE,
     &envfile_value::RULE,
+    &secret_key_conflict::RULE,
     &max_age_below_timeout::RULE,
     &gpu_inherited_selector::RULE,
     &image_latest::RULE,

@@ -25,6 +25,11 @@ Checks (README.md in this folder says more):
   servicemonitor        check-jsonschema CLI with the ServiceMonitor CRD schema.
   servicemonitor-strict the same schema with unknown fields rejected, the way
                         `kubectl apply` (strict field validation) does.
+  dashboard-configmap, cloudflared-config, cloudflared
+                        kubernetes-validate --strict on the dashboard's ConfigMap
+                        and cloudflared's ConfigMap and Deployment, where the
+                        environment has them ("absent" otherwise).
+  (The PrometheusRule and the dashboard JSON: tools/monitoring/check.py.)
 """
 
 from __future__ import annotations
@@ -590,6 +595,15 @@ def check_servicemonitor_strict(path: str):
 
 # --------------------------------------------------------------------------
 
+def check_optional_manifest(path: str):
+    """kubernetes-validate --strict on a manifest an environment may have
+    (the dashboard's ConfigMap, cloudflared's ConfigMap and Deployment)."""
+    if not os.path.exists(path):
+        return [], ["absent: this environment does not have it"]
+    doc = load_document(path)
+    return kubernetes_validate(path), [f"{doc.get('kind')} {doc.get('metadata', {}).get('name')}"]
+
+
 CHECKS = [
     ("namespace", "namespace.yaml", check_namespace),
     ("chart-schema", "values.yaml", check_chart_schema),
@@ -597,10 +611,13 @@ CHECKS = [
     ("ingress", "ingress.yaml", check_ingress),
     ("servicemonitor", "servicemonitor.yaml", check_servicemonitor),
     ("servicemonitor-strict", "servicemonitor.yaml", check_servicemonitor_strict),
+    ("dashboard-configmap", "dashboard.yaml", check_optional_manifest),
+    ("cloudflared-config", "cloudflared-config.yaml", check_optional_manifest),
+    ("cloudflared", "cloudflared.yaml", check_optional_manifest),
 ]
 # These mostly wait for a CLI subprocess (about a second each), so they run in
 # a thread pool while the in-process checks run; the output order is kept.
-SUBPROCESS_CHECKS = {check_namespace, check_ingress, check_servicemonitor}
+SUBPROCESS_CHECKS = {check_namespace, check_ingress, check_servicemonitor, check_optional_manifest}
 
 
 def run_check(check, path: str):
