@@ -202,6 +202,23 @@ pub fn items(r: &Resolved, sources: &Sources, warnings: &[Diag]) -> Vec<Item> {
         });
     }
 
+    // the metrics token: in the chart's own Secret, read by the ServiceMonitor
+    if s.monitoring.service_monitor && s.monitoring.scrape_auth == crate::model::ScrapeAuth::Token {
+        out.push(Item {
+            phase: 2,
+            who: Who::Cluster,
+            kind: "secret",
+            title: format!("Secret `hub` in `{ns}` (created by the chart)"),
+            detail: format!(
+                "nothing to create: the chart generates the `{}` service's token into key `hub.services.{}.apiToken`, which the ServiceMonitor names; prometheus-operator reads it, so its RBAC must allow Secrets in `{ns}`",
+                crate::emit::values::METRICS_SERVICE,
+                crate::emit::values::METRICS_SERVICE
+            ),
+            command: None,
+            from: vec![at("/monitoring/scrape_auth")],
+        });
+    }
+
     // what the identity provider gives
     match s.auth.provider {
         AuthProvider::Github => out.push(Item {
