@@ -35,6 +35,18 @@ pub enum Command {
     Schema(SchemaArgs),
     /// What each environment needs that jhubgen cannot create: Secrets, DNS, CI variables, cluster prerequisites, values to confirm
     Checklist(ChecklistArgs),
+    /// Start a project: a commented base and one overlay that lint and build clean
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to start the project in (created if missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The first environment's name
+    #[arg(long, default_value = "dev")]
+    pub env: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Command::Rule(args) => args.run(&ctx),
         Command::Schema(args) => args.run(&ctx),
         Command::Checklist(args) => args.run(&ctx),
+        Command::Init(args) => args.run(&ctx),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ pub mod build;
 pub mod checklist;
 pub mod diff;
 pub mod explain;
+pub mod init;
 pub mod lint;
 pub mod rule;
 pub mod schema;
