@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[command(
     name = "jhubgen",
     version,
-    about = "Compile and check JupyterHub-on-Kubernetes configuration: a TOML base + one overlay per environment → Helm values, Ingress, ServiceMonitor"
+    about = "Compile and check JupyterHub-on-Kubernetes configuration: a TOML base + one overlay per environment → Helm values and the manifests, dashboard, alerts, pipelines and checklist around them"
 )]
 pub struct Cli {
     /// When to colour human-readable output (`auto` follows the terminal and NO_COLOR).
@@ -37,7 +37,19 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Start a project: a commented base and one overlay that lint and build clean
     Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; `jhubgen man | man -l -`)
+    Man(ManArgs),
 }
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {}
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {

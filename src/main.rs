@@ -58,6 +58,8 @@ fn main() -> ExitCode {
         Command::Schema(args) => args.run(&ctx),
         Command::Checklist(args) => args.run(&ctx),
         Command::Init(args) => args.run(&ctx),
+        Command::Completions(args) => args.run(&ctx),
+        Command::Man(args) => args.run(&ctx),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod checklist;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod init;
