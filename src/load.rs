@@ -36,19 +36,7 @@ pub fn load(sources: &Sources, file: FileId) -> Result<Entry, Vec<Diag>> {
         return Err(diags);
     }
     if !errors.is_empty() {
-        let mut diags: Vec<Diag> = errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let message = e.message().trim().to_string();
-                Diag::error(
-                    "toml/syntax",
-                    format!("invalid TOML: {}", first_line(&message)),
-                )
-                .at(Origin::new(file, span), first_line(&message))
-                .help("fix the TOML syntax; https://toml.io/en/v1.0.0 describes the format")
-            })
-            .collect();
+        let mut diags: Vec<Diag> = errors.iter().map(|e| syntax(file, e)).collect();
         crate::diag::sort(&mut diags);
         diags.dedup();
         return Err(diags);

@@ -16,18 +16,7 @@ use std::process::Command;
 
 /// Installs the pinned venv and configurable-http-proxy (both idempotent).
 fn setup() {
-    common::validators_setup();
-    static CHP: std::sync::Once = std::sync::Once::new();
-    CHP.call_once(|| {
-        let out = Command::new(repo().join("tools/runtime/setup.sh"))
-            .output()
-            .expect("run tools/runtime/setup.sh");
-        assert!(
-            out.status.success(),
-            "tools/runtime/setup.sh failed: configurable-http-proxy could not be installed\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
+    common::runtime_setup();
 }
 
 /// Builds the reference project into a temporary folder and writes each
