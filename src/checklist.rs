@@ -374,8 +374,7 @@ pub fn items(r: &Resolved, sources: &Sources, warnings: &[Diag]) -> Vec<Item> {
             command: None,
             from: vec![at("/monitoring")],
         });
-        let dashboard = crate::emit::dashboard::delivered(r, crate::model::DashboardDelivery::File)
-            || crate::emit::dashboard::delivered(r, crate::model::DashboardDelivery::Configmap);
+        let dashboard = crate::emit::dashboard::emitted(r);
         if dashboard {
             let e = &m.exporters;
             for (declared, title, detail, pointer) in [

@@ -108,7 +108,7 @@ pub fn mutations(v: &Value, pointer: &str) -> Vec<Value> {
             .collect(),
         Value::Object(fields) => {
             for (k, field) in fields {
-                let inner = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                let inner = format!("{pointer}/{}", crate::tree::escape_pointer(k));
                 let tried = mutations(field, &inner);
                 if !tried.is_empty() {
                     return tried
@@ -140,11 +140,7 @@ fn bump_last_number(s: &str) -> Option<String> {
 /// Sets `pointer` in `doc`, creating the tables on the way.
 fn set(doc: &mut Value, pointer: &str, v: Value) -> bool {
     let mut at = doc;
-    let parts: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|p| p.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let parts = crate::tree::pointer_segments(pointer);
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
         at = match at {

@@ -468,11 +468,10 @@ fn rules_on_the_rest(
     let mut by_parent: std::collections::BTreeMap<&str, std::collections::HashSet<String>> =
         Default::default();
     for p in &rejected {
-        if let Some((parent, key)) = p.rsplit_once('/') {
-            by_parent
-                .entry(parent)
-                .or_default()
-                .insert(key.replace("~1", "/").replace("~0", "~"));
+        if let (Some((parent, _)), Some(key)) =
+            (p.rsplit_once('/'), tree::pointer_segments(p).pop())
+        {
+            by_parent.entry(parent).or_default().insert(key);
         }
     }
     for (parent, keys) in &by_parent {

@@ -543,6 +543,12 @@ pub fn delivered(r: &Resolved, how: crate::model::DashboardDelivery) -> bool {
     m.dashboard.enabled.unwrap_or(m.service_monitor) && m.dashboard.delivery == how
 }
 
+/// Whether the environment has a dashboard at all, however delivered.
+pub fn emitted(r: &Resolved) -> bool {
+    delivered(r, crate::model::DashboardDelivery::File)
+        || delivered(r, crate::model::DashboardDelivery::Configmap)
+}
+
 /// Whether the environment's dashboard has GPU panels.
 pub fn gpu_panels(r: &Resolved) -> bool {
     r.spec

@@ -12,6 +12,9 @@ use super::Delivery;
 use crate::resolve::Resolved;
 use indexmap::IndexMap;
 
+/// The second line of the file's header (and of the registry's row).
+pub const WHAT: &str = "The environment's settings for scripts (`. config.env`): every value single-quoted, no secret.";
+
 /// The variables, in the order they are written.
 pub fn variables(r: &Resolved) -> IndexMap<&'static str, String> {
     let s = &r.spec;
@@ -64,8 +67,7 @@ pub fn quote(value: &str) -> String {
 
 /// The file: header, then `NAME='value'` lines.
 pub fn text(r: &Resolved) -> String {
-    let what = "The environment's settings for scripts (`. config.env`): every value single-quoted, no secret.";
-    let mut out = super::header(&r.inputs, what);
+    let mut out = super::header(&r.inputs, WHAT);
     for (name, value) in variables(r) {
         out.push_str(&format!("{name}={}\n", quote(&value)));
     }

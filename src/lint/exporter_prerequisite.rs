@@ -2,7 +2,6 @@
 use super::{Ctx, Rule, Stage};
 use crate::diag::{Diag, Severity};
 use crate::emit::dashboard::{self, PROFILE_LABEL};
-use crate::model::DashboardDelivery;
 
 pub const RULE: Rule = Rule {
     code: "monitoring/exporter-prerequisite",
@@ -35,9 +34,7 @@ accept the warning with a reason: `[[lint.allow]] code = "monitoring/exporter-pr
 fn check(cx: &Ctx<'_>, out: &mut Vec<Diag>) {
     let r = cx.r;
     let e = &r.spec.monitoring.exporters;
-    let shown = dashboard::delivered(r, DashboardDelivery::File)
-        || dashboard::delivered(r, DashboardDelivery::Configmap);
-    if !shown {
+    if !dashboard::emitted(r) {
         return;
     }
     if !e.kube_state_metrics_pod_labels {
