@@ -37,6 +37,8 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Start a project: a commented base and one overlay that lint and build clean
     Init(InitArgs),
+    /// Adopt existing Helm values files: a base and one overlay per environment, proven by a round trip before anything is written
+    Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Print the manual page (roff; `jhubgen man | man -l -`)
@@ -50,6 +52,28 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// An environment and its values files, stacked as `helm -f a -f b` stacks them (maps merge, lists replace, null deletes); repeat for each environment
+    #[arg(long = "env", value_name = "NAME=FILE[,FILE...]", required = true)]
+    pub envs: Vec<String>,
+    /// A spec value the values files cannot tell (`lab.ingress.class=traefik`, `prod.tls.mode=edge`); the value is TOML, or text
+    #[arg(long = "set", value_name = "ENV.KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Import template placeholders (`${x}`, `{{ .Values.x }}`) as literal text instead of refusing them
+    #[arg(long)]
+    pub keep_templates: bool,
+    /// The folder to write the project to (created if missing)
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
+    /// Replace the specs of a folder that already has `base/` or `overlays/`
+    #[arg(long)]
+    pub force: bool,
+    /// How problems are printed
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {

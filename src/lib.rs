@@ -23,6 +23,7 @@ pub mod diff;
 pub mod emit;
 pub mod explain;
 pub mod git;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod merge;

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => args.run(&ctx),
         Command::Checklist(args) => args.run(&ctx),
         Command::Init(args) => args.run(&ctx),
+        Command::Import(args) => args.run(&ctx),
         Command::Completions(args) => args.run(&ctx),
         Command::Man(args) => args.run(&ctx),
     };

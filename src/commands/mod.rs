@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod lint;
 pub mod rule;

@@ -24,7 +24,7 @@ pub fn defaults() -> &'static Value {
     D.get_or_init(|| serde_json::from_str(DEFAULTS).expect("vendored chart defaults are JSON"))
 }
 
-fn validator() -> &'static Validator {
+pub fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| {
         let schema: Value = serde_json::from_str(SCHEMA).expect("vendored chart schema is JSON");

@@ -1,0 +1,848 @@
+//! `jhubgen import`: existing Zero to JupyterHub values files → a jhubgen
+//! project (base + overlays), proven by a round trip before anything is
+//! written.
+//!
+//! For each environment: its files are read ([`yaml`]) and stacked as Helm
+//! stacks `-f` files, un-nested from a parent chart and checked against the
+//! chart ([`stack`]); `hub.extraConfig` snippets that are plain
+//! configuration are lifted into `hub.config` ([`lift`], [`python`]); what
+//! the spec models becomes spec keys, literal credentials become Secret
+//! references ([`map`]). Then the [`proof`]: the spec is built, and what the
+//! chart reads from it (over the chart's defaults) is compared with what it
+//! read from the values. What differs because the values set it is pinned
+//! in `[values]`; what differs on purpose is listed; anything else is an
+//! import bug. Last, what every environment shares goes to the base, and
+//! the written project is built once more and must give the same values.
+
+pub mod lift;
+pub mod map;
+pub mod proof;
+pub mod python;
+pub mod render;
+pub mod report;
+pub mod stack;
+pub mod yaml;
+
+use crate::diag::Diag;
+use crate::emit::{Output, chart};
+use crate::project::{self, Content};
+use crate::source::{FileId, Origin, Sources};
+use crate::tree::escape_pointer;
+use map::{Chosen, Draft, SecretMove, Set};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// One `--env NAME=FILE[,FILE...]`.
+#[derive(Debug, Clone)]
+pub struct EnvRequest {
+    pub name: String,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub envs: Vec<EnvRequest>,
+    pub sets: Vec<Set>,
+    pub keep_templates: bool,
+}
+
+/// What the proof found for one environment.
+#[derive(Debug, Clone, Default)]
+pub struct Proof {
+    /// Values compared (leaves of both sides, over the chart's defaults).
+    pub compared: usize,
+    /// Transformations made on purpose: (chart path, what was done).
+    pub transformed: Vec<(String, String)>,
+    /// What jhubgen's generator sets: (chart path, values', generated, why).
+    pub jhubgen: Vec<(String, Option<Value>, Option<Value>, &'static str)>,
+    /// Values the spec could not say, pinned in `[values]`.
+    pub pinned: Vec<String>,
+}
+
+/// The import of one environment, for the report.
+#[derive(Debug, Clone, Default)]
+pub struct EnvReport {
+    pub name: String,
+    pub files: Vec<String>,
+    pub lines_in: usize,
+    pub nested: Vec<(String, String)>,
+    pub lifted: Vec<(String, String, usize)>,
+    pub kept: Vec<(String, String, String)>,
+    pub secrets: Vec<SecretMove>,
+    pub chosen: Vec<Chosen>,
+    pub proof: Proof,
+    pub namespace: String,
+}
+
+/// A finished import: the files to write and what to tell the user.
+#[derive(Debug)]
+pub struct Outcome {
+    pub outputs: Vec<Output>,
+    pub envs: Vec<EnvReport>,
+    pub warnings: Vec<Diag>,
+    /// The re-import of the generated values gave the same specs (as data).
+    pub round_trip: bool,
+}
+
+/// Runs an import. `read` gives a file's text; `Err` carries every
+/// diagnostic (and nothing may be written).
+pub fn import(
+    sources: &mut Sources,
+    req: &Request,
+    read: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Outcome, Vec<Diag>> {
+    chart::warm_up();
+    let mut errors = check_request(req);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut warnings = Vec::new();
+    let mut drafts = Vec::new();
+    let mut reports = Vec::new();
+    for env in &req.envs {
+        match import_env(sources, req, env, read, &mut warnings) {
+            Ok((draft, report, _values)) => {
+                drafts.push(draft);
+                reports.push(report);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let names: Vec<&str> = req.envs.iter().map(|e| e.name.as_str()).collect();
+    let outputs = factor(&names, &drafts, &reports);
+    // the written project, built as it will be on disk, must give what each
+    // environment's own proof gave
+    let files: Vec<(String, Content)> = outputs
+        .iter()
+        .filter(|o| o.path.ends_with(".toml"))
+        .map(|o| {
+            (
+                o.path.clone(),
+                Content::Bytes(o.contents.clone().into_bytes()),
+            )
+        })
+        .collect();
+    let project = project::from_files(std::path::Path::new("."), files);
+    let built = match crate::build(&project, &[]) {
+        Ok(b) => b,
+        Err(d) => return Err(not_buildable(None, d)),
+    };
+    for (env, draft) in req.envs.iter().zip(&drafts) {
+        let single = build_one(&env.name, draft).map_err(|d| vec![d])?;
+        let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
+            continue;
+        };
+        if crate::emit::values::values(r) != single {
+            return Err(vec![Diag::error(
+                "import/round-trip",
+                format!(
+                    "environment `{}`: the factored specs give other values than the environment's own spec (a bug of `jhubgen import`)",
+                    env.name
+                ),
+            )]);
+        }
+    }
+    // importing the generated values again gives the same specs
+    let round_trip = reimport(req, &built, &drafts);
+    Ok(Outcome {
+        outputs,
+        envs: reports,
+        warnings,
+        round_trip,
+    })
+}
+
+fn check_request(req: &Request) -> Vec<Diag> {
+    let mut out = Vec::new();
+    if req.envs.is_empty() {
+        out.push(
+            Diag::error("import/arguments", "no environment to import")
+                .help("name each environment and its values files: `--env lab=values-lab.yaml --env prod=values-common.yaml,values-prod.yaml`"),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for e in &req.envs {
+        if !valid_env(&e.name) {
+            out.push(
+                Diag::error("import/arguments", format!("`{}` is not an environment name", e.name))
+                    .help("lowercase letters, digits and `-`, starting with a letter (it names overlays/<env>.toml and the namespace)"),
+            );
+        }
+        if !seen.insert(e.name.clone()) {
+            out.push(
+                Diag::error(
+                    "import/arguments",
+                    format!("environment `{}` is given twice", e.name),
+                )
+                .help(
+                    "give each environment once; stack its files in one `--env NAME=a.yaml,b.yaml`",
+                ),
+            );
+        }
+        if e.files.is_empty() || e.files.iter().any(String::is_empty) {
+            out.push(
+                Diag::error(
+                    "import/arguments",
+                    format!("environment `{}` names no file (or an empty one)", e.name),
+                )
+                .help("`--env NAME=FILE[,FILE...]`"),
+            );
+        }
+    }
+    for s in &req.sets {
+        if !req.envs.iter().any(|e| e.name == s.env) {
+            out.push(
+                Diag::error(
+                    "import/arguments",
+                    format!(
+                        "`--set {}.{}`: no environment `{}` is imported",
+                        s.env, s.key, s.env
+                    ),
+                )
+                .help("`--set ENV.key=value`, with ENV one of the `--env` names"),
+            );
+        }
+    }
+    out
+}
+
+/// An environment name the overlay's file name and the namespace can carry.
+pub fn valid_env(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+}
+
+fn import_env(
+    sources: &mut Sources,
+    req: &Request,
+    env: &EnvRequest,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    warnings: &mut Vec<Diag>,
+) -> Result<(Draft, EnvReport, Value), Vec<Diag>> {
+    let first_file = FileId(sources.iter().count() as u32);
+    let stacked = stack::stack(
+        sources,
+        &env.name,
+        &env.files,
+        read,
+        req.keep_templates,
+        warnings,
+    )?;
+    stack::check_chart(&stacked, first_file)?;
+    let mut user = stacked.value.clone();
+    let mut places = stacked.places.clone();
+    let lifted = lift::lift(sources, &mut user, &mut places, first_file)?;
+    for k in &lifted.kept {
+        warnings.push(
+            Diag::warning(
+                "import/kept-raw",
+                format!("the `hub.extraConfig` snippet `{}` stays as it is, in `[values]`: it {}", k.key, k.reason),
+            )
+            .at(k.place.clone(), "kept verbatim")
+            .key(format!("hub.extraConfig.{}", k.key))
+            .help("jhubgen lifts a snippet only when all of it is plain configuration (imports of OAuthenticator classes and literal `c.Class.trait = …`); this one keeps working as it did"),
+        );
+    }
+    let mut effective = chart::defaults().clone();
+    chart::merge_values(&mut effective, &user);
+    let sets: Vec<&Set> = req.sets.iter().filter(|s| s.env == env.name).collect();
+    let input = map::Input {
+        env: &env.name,
+        user: &user,
+        effective: &effective,
+        places: &places,
+        sources,
+        lift: &lifted,
+        sets,
+    };
+    let mut mapped = map::map(&input)?;
+    let mut report = EnvReport {
+        name: env.name.clone(),
+        files: env.files.clone(),
+        lines_in: stacked.lines,
+        nested: stacked.nested.clone(),
+        lifted: lifted
+            .lifted
+            .iter()
+            .map(|l| (l.key.clone(), sources.locate(&l.place), l.assigns.len()))
+            .collect(),
+        kept: lifted
+            .kept
+            .iter()
+            .map(|k| (k.key.clone(), sources.locate(&k.place), k.reason.clone()))
+            .collect(),
+        secrets: mapped.secrets.clone(),
+        chosen: mapped.chosen.clone(),
+        ..EnvReport::default()
+    };
+    let mut expected = effective.clone();
+    proof::normalise(&mut expected);
+    let bug = |pointer: &str, what: String| {
+        let mut d = Diag::error(
+            "import/round-trip",
+            format!("environment `{}`: `{}` {what}", env.name, stack::display(pointer)),
+        )
+        .key(stack::display(pointer))
+        .help("nothing was written; this is a limit or a bug of `jhubgen import`: keep this value out of the import and set it by hand, and please report it");
+        if let Some(o) = places.get(pointer) {
+            d = d.at(o.clone(), "this value would not survive the import");
+        }
+        d
+    };
+    let mut pinned_any = false;
+    for round in 0..2 {
+        let generated = build_one(&env.name, &mapped.draft).map_err(|d| vec![d])?;
+        let mut got = chart::defaults().clone();
+        chart::merge_values(&mut got, &generated);
+        proof::normalise(&mut got);
+        let mut diffs = Vec::new();
+        let mut compared = 0;
+        proof::diff(&expected, &got, "", &mut diffs, &mut compared);
+        let mut p = Proof {
+            compared,
+            transformed: mapped.transformed.clone(),
+            pinned: report.proof.pinned.clone(),
+            ..Proof::default()
+        };
+        let mut errors = Vec::new();
+        let mut pins = Vec::new();
+        for d in diffs {
+            let under =
+                |prefix: &str| d.pointer == prefix || d.pointer.starts_with(&format!("{prefix}/"));
+            if mapped.transformed.iter().any(|(t, _)| under(t)) {
+                continue;
+            }
+            if let Some(why) = proof::reason(&d.pointer) {
+                p.jhubgen
+                    .push((d.pointer.clone(), d.input.clone(), d.output.clone(), why));
+                continue;
+            }
+            let set_by_input = user.pointer(&d.pointer).is_some();
+            match (&d.input, round) {
+                (Some(v), 0) if set_by_input && !proof::through_list(&d.pointer) && !contains_env_mark(v) => {
+                    pins.push((d.pointer.clone(), strip_nulls(v)));
+                }
+                (Some(v), _) if set_by_input && proof::through_list(&d.pointer) => errors.push(bug(
+                    &d.pointer,
+                    format!("is {} in the values but {} from the spec, inside a list the spec cannot keep as it is", show(Some(v)), show(d.output.as_ref())),
+                )),
+                _ => errors.push(bug(
+                    &d.pointer,
+                    format!("would change: {} in the values, {} from the spec", show(d.input.as_ref()), show(d.output.as_ref())),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Some((ptr, _)) = pins.iter().find(|(_, v)| v.is_null()) {
+            return Err(vec![bug(
+                ptr,
+                "deletes a chart default (`null`), which a TOML spec cannot say".into(),
+            )]);
+        }
+        if pins.is_empty() || round == 1 {
+            report.proof = p;
+            break;
+        }
+        for (ptr, v) in pins {
+            let note = places
+                .get(&ptr)
+                .map(|o| {
+                    let (line, _) = sources.line_col(o.file, o.span.start);
+                    format!("from {}:{line}", sources.name(o.file))
+                })
+                .unwrap_or_default();
+            notes_below(
+                &mut mapped.draft,
+                &format!("/values{ptr}"),
+                &v,
+                &ptr,
+                &places,
+                sources,
+            );
+            mapped.draft.put(&format!("/values{ptr}"), v, note);
+            report.proof.pinned.push(stack::display(&ptr));
+            pinned_any = true;
+        }
+    }
+    let _ = pinned_any;
+    // the chart's Ingress, replaced by jhubgen's: the same host, class, TLS
+    if mapped.transformed.iter().any(|(t, _)| t == "/ingress") {
+        check_ingress(&env.name, &mapped.draft, &effective)?;
+    }
+    // no literal secret may stay in what is kept
+    if let Some(values) = mapped.draft.doc.get("values") {
+        let doc = serde_json::json!({ "values": values });
+        let at = |p: &str| {
+            places
+                .get(&p["/values".len()..])
+                .cloned()
+                .unwrap_or(Origin::new(first_file, 0..0))
+        };
+        let mut found = crate::lint::secret_literal::scan(&doc, &at);
+        let mut chart_secrets = Vec::new();
+        secret_paths(values, String::new(), &mut chart_secrets);
+        for p in chart_secrets {
+            found.push(
+                Diag::error(
+                    "import/secret",
+                    format!("`{}` holds a secret the chart uses", stack::display(&p)),
+                )
+                .at(at(&format!("/values{p}")), "a literal secret"),
+            );
+        }
+        if !found.is_empty() {
+            return Err(found
+                .into_iter()
+                .map(|d| {
+                    Diag {
+                        code: "import/secret",
+                        ..d
+                    }
+                    .help("jhubgen writes no secret into a spec and import cannot move this one to a Secret itself: put it in a Kubernetes Secret, reference it in the values (`valueFrom.secretKeyRef`, or the chart's `existingSecret`), and import again")
+                })
+                .collect());
+        }
+    }
+    report.namespace = mapped
+        .draft
+        .get("/environment/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    Ok((mapped.draft, report, user))
+}
+
+fn secret_paths(v: &Value, at: String, out: &mut Vec<String>) {
+    if crate::lint::chart_secret::covers(&at) && !matches!(v, Value::Null | Value::Object(_)) {
+        out.push(at);
+        return;
+    }
+    if let Value::Object(m) = v {
+        for (k, x) in m {
+            secret_paths(x, format!("{at}/{}", escape_pointer(k)), out);
+        }
+    }
+}
+
+fn contains_env_mark(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.starts_with(lift::ENV_MARK),
+        Value::Array(a) => a.iter().any(contains_env_mark),
+        Value::Object(m) => m.values().any(contains_env_mark),
+        _ => false,
+    }
+}
+
+fn strip_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), strip_nulls(x)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Notes for the leaves of a pinned mapping (each leaf's own line).
+fn notes_below(
+    d: &mut Draft,
+    spec: &str,
+    v: &Value,
+    chart: &str,
+    places: &yaml::Places,
+    sources: &Sources,
+) {
+    if let Value::Object(m) = v {
+        for (k, x) in m {
+            let c = format!("{chart}/{}", escape_pointer(k));
+            let s = format!("{spec}/{}", escape_pointer(k));
+            if let Some(o) = places.get(&c) {
+                if !x.is_object() {
+                    let (line, _) = sources.line_col(o.file, o.span.start);
+                    d.notes
+                        .insert(s.clone(), format!("from {}:{line}", sources.name(o.file)));
+                }
+            }
+            notes_below(d, &s, x, &c, places, sources);
+        }
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "absent".into(),
+        Some(v) => {
+            let t = v.to_string();
+            if t.len() > 60 {
+                format!(
+                    "`{}…`",
+                    &t[..t.char_indices().nth(57).map(|(i, _)| i).unwrap_or(t.len())]
+                )
+            } else {
+                format!("`{t}`")
+            }
+        }
+    }
+}
+
+/// Builds one environment from its draft alone and returns its Helm values.
+fn build_one(env: &str, draft: &Draft) -> Result<Value, Diag> {
+    let text = render::render(draft, "");
+    let files = vec![
+        (
+            "base/platform.toml".to_string(),
+            Content::Bytes(text.into_bytes()),
+        ),
+        (format!("overlays/{env}.toml"), Content::Bytes(Vec::new())),
+    ];
+    let project = project::from_files(std::path::Path::new("."), files);
+    match crate::build(&project, &[]) {
+        Ok(b) => Ok(b
+            .envs
+            .first()
+            .map(crate::emit::values::values)
+            .unwrap_or(Value::Null)),
+        Err(d) => {
+            let mut all = not_buildable(Some(env), d);
+            Err(all.remove(0))
+        }
+    }
+}
+
+/// The imported specs fail jhubgen's own checks: the problems, as one
+/// error each, naming the value of the spec.
+fn not_buildable(env: Option<&str>, diags: Vec<Diag>) -> Vec<Diag> {
+    let errors: Vec<&Diag> = diags.iter().filter(|d| d.is_error()).collect();
+    let mut out = Vec::new();
+    let of = env
+        .map(|e| format!("environment `{e}`: "))
+        .unwrap_or_default();
+    for d in errors.iter().take(10) {
+        out.push(
+            Diag::error(
+                "import/not-buildable",
+                format!("{of}the spec imported from these values fails `{}`: {}", d.code, d.message),
+            )
+            .key(d.key.clone().unwrap_or_default())
+            .help(format!(
+                "{}; then import again (a spec key the values cannot say is given with `--set ENV.KEY=VALUE`)",
+                d.help.clone().unwrap_or_else(|| "fix the values".into())
+            )),
+        );
+    }
+    if out.is_empty() {
+        out.push(Diag::error(
+            "import/not-buildable",
+            "the imported specs do not build",
+        ));
+    }
+    out
+}
+
+fn check_ingress(env: &str, draft: &Draft, effective: &Value) -> Result<(), Vec<Diag>> {
+    let host = effective
+        .pointer("/ingress/hosts/0")
+        .and_then(Value::as_str);
+    let drafted = draft.get("/ingress/host").and_then(Value::as_str);
+    if host.is_some() && host != drafted {
+        return Err(vec![Diag::error(
+            "import/round-trip",
+            format!(
+                "environment `{env}`: jhubgen's Ingress would serve `{}`, the chart's served `{}`",
+                drafted.unwrap_or(""),
+                host.unwrap_or("")
+            ),
+        )]);
+    }
+    Ok(())
+}
+
+/// Keys that name an environment: always in its overlay.
+const OWN: &[&str] = &[
+    "/environment/namespace",
+    "/environment/release",
+    "/environment/purpose",
+    "/ingress",
+    "/tls",
+    "/ci/name",
+    "/ci/deploy",
+];
+
+/// Splits the environments' drafts into the base (what every environment
+/// has, equal) and one overlay each.
+fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output> {
+    let docs: Vec<Value> = drafts
+        .iter()
+        .map(|d| Value::Object(d.doc.clone()))
+        .collect();
+    let mut base = if docs.len() > 1 || !docs.is_empty() {
+        common(&docs.iter().collect::<Vec<_>>(), "").unwrap_or(Value::Object(Map::new()))
+    } else {
+        Value::Object(Map::new())
+    };
+    // profiles: those every environment has, equal, and first in the same order
+    let lists: Vec<Vec<Value>> = docs
+        .iter()
+        .map(|d| {
+            d.get("profiles")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut shared = 0;
+    while lists.iter().all(|l| l.len() > shared)
+        && lists.iter().all(|l| l[shared] == lists[0][shared])
+    {
+        shared += 1;
+    }
+    if let Value::Object(b) = &mut base {
+        b.remove("profiles");
+        if shared > 0 {
+            b.insert("profiles".into(), Value::Array(lists[0][..shared].to_vec()));
+        }
+    }
+    for own in OWN {
+        remove(&mut base, own);
+    }
+    let mut outputs = Vec::new();
+    let mut base_draft = Draft::default();
+    if let Value::Object(m) = &base {
+        base_draft.doc = m.clone();
+    }
+    // a base note is the environments' note when they agree
+    let mut pointers = Vec::new();
+    leaves(&base, String::new(), &mut pointers);
+    for p in pointers.iter().chain(
+        (0..shared)
+            .map(|i| format!("/profiles/{i}"))
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        let notes: Vec<Option<&String>> = drafts.iter().map(|d| d.notes.get(p)).collect();
+        if let Some(Some(first)) = notes.first() {
+            if notes.iter().all(|n| *n == Some(*first)) {
+                base_draft.notes.insert(p.clone(), (*first).clone());
+            } else {
+                let each: Vec<String> = names
+                    .iter()
+                    .zip(&notes)
+                    .filter_map(|(n, note)| note.map(|t| format!("{n}: {t}")))
+                    .collect();
+                base_draft.notes.insert(p.clone(), each.join("; "));
+            }
+        }
+    }
+    let all: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+    let header = format!(
+        "#:schema ../schema/jhubgen.schema.json\n# Imported by `jhubgen import` from the values files of {}.\n# What every environment has, equal; each overlays/<env>.toml adds what differs.\n# Each value's comment says where it came from; the import report lists what changed.\n",
+        all.join(", ")
+    );
+    outputs.push(Output {
+        path: "base/platform.toml".into(),
+        contents: render::render(&base_draft, &header),
+    });
+    for ((name, draft), report) in names.iter().zip(drafts).zip(reports) {
+        let mut own = Value::Object(draft.doc.clone());
+        subtract(&mut own, &base);
+        if let (Value::Object(o), true) = (&mut own, shared > 0) {
+            if let Some(Value::Array(l)) = o.get_mut("profiles") {
+                l.drain(..shared);
+                if l.is_empty() {
+                    o.remove("profiles");
+                }
+            }
+        }
+        let mut od = Draft::default();
+        if let Value::Object(m) = own {
+            od.doc = m;
+        }
+        for (p, n) in &draft.notes {
+            let q = match p.strip_prefix("/profiles/").and_then(|r| {
+                let (i, rest) = r.split_once('/').unwrap_or((r, ""));
+                i.parse::<usize>().ok().map(|i| (i, rest))
+            }) {
+                Some((i, _)) if i < shared => continue,
+                Some((i, rest)) => {
+                    if rest.is_empty() {
+                        format!("/profiles/{}", i - shared)
+                    } else {
+                        format!("/profiles/{}/{rest}", i - shared)
+                    }
+                }
+                None => p.clone(),
+            };
+            od.notes.insert(q, n.clone());
+        }
+        let header = format!(
+            "#:schema ../schema/jhubgen.schema.json\n# Environment `{name}`, imported by `jhubgen import` from {}.\n",
+            report.files.join(" + ")
+        );
+        outputs.push(Output {
+            path: format!("overlays/{name}.toml"),
+            contents: render::render(&od, &header),
+        });
+    }
+    outputs.push(Output {
+        path: "schema/jhubgen.schema.json".into(),
+        contents: crate::schema_text(),
+    });
+    outputs
+}
+
+fn common(docs: &[&Value], at: &str) -> Option<Value> {
+    let first = docs.first()?;
+    if let Value::Object(f) = first {
+        if docs.iter().all(|d| d.is_object()) {
+            let mut out = Map::new();
+            for (k, v) in f {
+                let children: Option<Vec<&Value>> = docs.iter().map(|d| d.get(k)).collect();
+                if let Some(children) = children {
+                    if let Some(c) = common(&children, &format!("{at}/{}", escape_pointer(k))) {
+                        out.insert(k.clone(), c);
+                    }
+                }
+                let _ = v;
+            }
+            return (!out.is_empty()).then_some(Value::Object(out));
+        }
+    }
+    docs.iter().all(|d| d == first).then(|| (*first).clone())
+}
+
+fn remove(v: &mut Value, pointer: &str) {
+    let segs = crate::tree::pointer_segments(pointer);
+    let mut cur = v;
+    for (i, s) in segs.iter().enumerate() {
+        let Value::Object(m) = cur else { return };
+        if i + 1 == segs.len() {
+            m.remove(s);
+            return;
+        }
+        match m.get_mut(s) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+}
+
+/// Removes from `v` what `base` has (equal leaves, and mappings left empty).
+fn subtract(v: &mut Value, base: &Value) {
+    if let (Value::Object(m), Value::Object(b)) = (&mut *v, base) {
+        for (k, bv) in b {
+            if k == "profiles" {
+                continue;
+            }
+            let drop = match m.get_mut(k) {
+                Some(x) if x.is_object() && bv.is_object() => {
+                    subtract(x, bv);
+                    x.as_object().is_some_and(Map::is_empty)
+                }
+                Some(x) => x == bv,
+                None => false,
+            };
+            if drop {
+                m.remove(k);
+            }
+        }
+    }
+}
+
+fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                leaves(x, format!("{at}/{}", escape_pointer(k)), out);
+            }
+        }
+        _ => out.push(at),
+    }
+}
+
+/// Imports the generated values again (the facts that live in other
+/// generated files given as `--set`) and compares the specs as data.
+fn reimport(req: &Request, built: &crate::Build, drafts: &[Draft]) -> bool {
+    let mut texts = BTreeMap::new();
+    let mut sets = Vec::new();
+    for (env, draft) in req.envs.iter().zip(drafts) {
+        let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
+            return false;
+        };
+        let values = crate::emit::values::values(r);
+        texts.insert(
+            format!("{}.yaml", env.name),
+            crate::emit::yaml_text(&values),
+        );
+        for key in [
+            "/ingress",
+            "/tls",
+            "/storage/class",
+            "/environment",
+            "/ci",
+            "/monitoring",
+            "/auth/provider",
+        ] {
+            if let Some(v) = draft.get(key) {
+                sets.push(Set {
+                    env: env.name.clone(),
+                    key: key[1..].replace('/', "."),
+                    value: v.clone(),
+                });
+            }
+        }
+    }
+    let again = Request {
+        envs: req
+            .envs
+            .iter()
+            .map(|e| EnvRequest {
+                name: e.name.clone(),
+                files: vec![format!("{}.yaml", e.name)],
+            })
+            .collect(),
+        sets,
+        keep_templates: true,
+    };
+    let mut sources = Sources::new();
+    let mut warnings = Vec::new();
+    let read = |p: &str| {
+        texts
+            .get(p)
+            .cloned()
+            .ok_or_else(|| "not generated".to_string())
+    };
+    for (env, draft) in again.envs.iter().zip(drafts) {
+        match import_env(&mut sources, &again, env, &read, &mut warnings) {
+            Ok((d, _, _)) if d.doc == draft.doc => {}
+            Ok((d, _, _)) => {
+                if std::env::var_os("JHUBGEN_DEBUG").is_some() {
+                    eprintln!(
+                        "{}\n----\n{}",
+                        serde_json::to_string_pretty(&d.doc).unwrap(),
+                        serde_json::to_string_pretty(&draft.doc).unwrap()
+                    );
+                }
+                return false;
+            }
+            Err(e) => {
+                if std::env::var_os("JHUBGEN_DEBUG").is_some() {
+                    eprintln!("{e:?}");
+                }
+                return false;
+            }
+        }
+    }
+    true
+}

@@ -1,0 +1,161 @@
+//! A draft as a commented TOML spec (TOML 1.0: inline tables on one line).
+
+use super::map::Draft;
+use crate::tree::{escape_pointer, quote_key};
+use serde_json::{Map, Value};
+
+/// The order of a spec's top-level tables.
+const ORDER: &[&str] = &[
+    "extends",
+    "delete",
+    "environment",
+    "hub",
+    "ingress",
+    "tls",
+    "auth",
+    "image",
+    "storage",
+    "scheduling",
+    "cluster",
+    "network",
+    "profiles",
+    "culling",
+    "monitoring",
+    "tunnel",
+    "ci",
+    "values",
+    "lint",
+];
+
+/// Spec tables written inline (`cpu = { guarantee = 1, limit = 2 }`).
+const INLINE: &[&str] = &[
+    "cpu",
+    "memory",
+    "client",
+    "deploy",
+    "tenant_id",
+    "node_selector",
+    "image_build",
+    "issuer",
+];
+
+pub fn render(d: &Draft, header: &str) -> String {
+    let mut out = String::from(header);
+    let mut keys: Vec<&String> = d.doc.keys().collect();
+    keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
+    // top-level scalars first (`extends`, `delete`)
+    for k in &keys {
+        let v = &d.doc[*k];
+        if !v.is_object() && !(k.as_str() == "profiles") {
+            line(
+                &mut out,
+                k,
+                v,
+                d.notes.get(&format!("/{}", escape_pointer(k))),
+            );
+        }
+    }
+    for k in keys {
+        let v = &d.doc[k];
+        let p = format!("/{}", escape_pointer(k));
+        match (k.as_str(), v) {
+            ("profiles", Value::Array(list)) => {
+                for (i, item) in list.iter().enumerate() {
+                    let ip = format!("{p}/{i}");
+                    out.push('\n');
+                    if let Some(n) = d.notes.get(&ip) {
+                        out.push_str(&format!("# {n}\n"));
+                    }
+                    out.push_str("[[profiles]]\n");
+                    if let Value::Object(m) = item {
+                        for (k2, v2) in m {
+                            line(
+                                &mut out,
+                                k2,
+                                v2,
+                                d.notes.get(&format!("{ip}/{}", escape_pointer(k2))),
+                            );
+                        }
+                    }
+                }
+            }
+            (_, Value::Object(m)) => table(&mut out, d, &p, &quote_key(k), m, k == "values"),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn table(out: &mut String, d: &Draft, p: &str, name: &str, m: &Map<String, Value>, raw: bool) {
+    let inline = |k: &str, v: &Value| match v {
+        Value::Object(o) => o.is_empty() || (!raw && INLINE.contains(&k)),
+        _ => true,
+    };
+    let leaves: Vec<(&String, &Value)> = m.iter().filter(|(k, v)| inline(k, v)).collect();
+    let subs: Vec<(&String, &Value)> = m.iter().filter(|(k, v)| !inline(k, v)).collect();
+    if !leaves.is_empty() || subs.is_empty() {
+        out.push('\n');
+        if let Some(n) = d.notes.get(p).filter(|_| !leaves.is_empty()) {
+            out.push_str(&format!("# {n}\n"));
+        }
+        out.push_str(&format!("[{name}]\n"));
+        for (k, v) in leaves {
+            line(
+                out,
+                k,
+                v,
+                d.notes.get(&format!("{p}/{}", escape_pointer(k))),
+            );
+        }
+    }
+    for (k, v) in subs {
+        if let Value::Object(sub) = v {
+            table(
+                out,
+                d,
+                &format!("{p}/{}", escape_pointer(k)),
+                &format!("{name}.{}", quote_key(k)),
+                sub,
+                raw,
+            );
+        }
+    }
+}
+
+fn line(out: &mut String, k: &str, v: &Value, note: Option<&String>) {
+    let text = value(v);
+    match note {
+        Some(n) if !text.contains('\n') => {
+            out.push_str(&format!("{} = {text} # {n}\n", quote_key(k)))
+        }
+        Some(n) => out.push_str(&format!("# {n}\n{} = {text}\n", quote_key(k))),
+        None => out.push_str(&format!("{} = {text}\n", quote_key(k))),
+    }
+}
+
+/// A JSON value as a TOML value. `null` has no TOML form: the callers keep
+/// it out (the proof reports a deleted default it cannot express).
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::String(s)
+            if s.contains('\n')
+                && !s.contains("'''")
+                && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') =>
+        {
+            format!("'''\n{s}'''")
+        }
+        Value::String(s) => serde_json::to_string(s).expect("strings serialise"),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "\"\"".into(),
+        Value::Array(a) => format!("[{}]", a.iter().map(value).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) if o.is_empty() => "{}".into(),
+        Value::Object(o) => format!(
+            "{{ {} }}",
+            o.iter()
+                .map(|(k, v)| format!("{} = {}", quote_key(k), value(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
