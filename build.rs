@@ -1,12 +1,13 @@
 //! Generates one `#[test]` per case of the bad-input corpus
-//! (`tests/fixtures/bad/<case>/`), so that a run reports every failing case,
-//! and runs them in parallel; `tests/diagnostics.rs` includes the list. No
+//! (`tests/fixtures/bad/<case>/`, for `tests/diagnostics.rs`) and of the
+//! import corpus (`tests/fixtures/import/<case>/`, for `tests/import.rs`),
+//! so that a run reports every failing case, and runs them in parallel. No
 //! effect on the library or the binary.
 
 use std::fmt::Write as _;
 
-fn main() {
-    let dir = std::path::Path::new("tests/fixtures/bad");
+fn generate(dir: &str, function: &str, file: &str) {
+    let dir = std::path::Path::new(dir);
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut cases: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
@@ -27,12 +28,20 @@ fn main() {
                 ident.push(c);
             }
         }
+        if ident.starts_with(|c: char| c.is_ascii_digit()) {
+            ident.insert(0, '_');
+        }
         let _ = writeln!(
             out,
-            "#[test]\nfn {ident}() {{\n    bad_case({case:?});\n}}\n"
+            "#[test]\nfn {ident}() {{\n    {function}({case:?});\n}}\n"
         );
     }
-    let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("bad_cases.rs");
+    let path =
+        std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
     std::fs::write(path, out).expect("OUT_DIR is writable");
+}
+
+fn main() {
+    generate("tests/fixtures/bad", "bad_case", "bad_cases.rs");
+    generate("tests/fixtures/import", "import_case", "import_cases.rs");
 }

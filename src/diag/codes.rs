@@ -164,6 +164,101 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "error",
         "a jhubgen bug: generated values fail the chart's schema",
     ),
+    (
+        "import/arguments",
+        "error",
+        "`jhubgen import`: an `--env` or `--set` that cannot be read, an invalid or repeated environment name",
+    ),
+    (
+        "import/missing-file",
+        "error",
+        "`jhubgen import`: a values file of a stack that cannot be read",
+    ),
+    (
+        "import/yaml",
+        "error",
+        "`jhubgen import`: a values file that is not YAML Helm can read (syntax, several documents, an alias to no anchor)",
+    ),
+    (
+        "import/duplicate-key",
+        "error",
+        "`jhubgen import`: a mapping key given twice (Helm refuses it)",
+    ),
+    (
+        "import/not-mapping",
+        "error",
+        "`jhubgen import`: a values file that is not a mapping",
+    ),
+    (
+        "import/other-chart",
+        "error",
+        "`jhubgen import`: a values file with no key of the jupyterhub chart (another chart's values)",
+    ),
+    (
+        "import/template",
+        "error",
+        "`jhubgen import`: a template placeholder (`${x}`, `{{ … }}`) where a value should be (`--keep-templates` keeps it as text)",
+    ),
+    (
+        "import/yaml11-boolean",
+        "warning",
+        "`jhubgen import`: a plain `yes`/`no`/`on`/`off` that Helm reads as a boolean",
+    ),
+    (
+        "import/ignored",
+        "warning",
+        "`jhubgen import`: a parent chart's own value beside `jupyterhub:`, not imported",
+    ),
+    (
+        "import/not-a-chart-key",
+        "error",
+        "`jhubgen import`: a key the chart's schema does not have (the chart would refuse the values)",
+    ),
+    (
+        "import/chart-schema",
+        "error",
+        "`jhubgen import`: a value the chart's schema refuses",
+    ),
+    (
+        "import/python",
+        "error",
+        "`jhubgen import`: a `hub.extraConfig` snippet that is not valid Python",
+    ),
+    (
+        "import/kept-raw",
+        "warning",
+        "`jhubgen import`: a `hub.extraConfig` snippet kept verbatim in `[values]`, with the statement that kept it",
+    ),
+    (
+        "import/required",
+        "error",
+        "`jhubgen import`: a spec value the values cannot tell (give it with `--set`)",
+    ),
+    (
+        "import/unsupported",
+        "error",
+        "`jhubgen import`: values jhubgen's spec cannot hold (storage not `dynamic`, an Ingress with several hosts)",
+    ),
+    (
+        "import/profile",
+        "error",
+        "`jhubgen import`: a profile with keys jhubgen's profiles do not model, or no slug",
+    ),
+    (
+        "import/secret",
+        "error",
+        "`jhubgen import`: a literal secret the import cannot move to a Secret reference itself",
+    ),
+    (
+        "import/round-trip",
+        "error",
+        "`jhubgen import`: a value the imported specs would change (a limit or a bug of the import)",
+    ),
+    (
+        "import/not-buildable",
+        "error",
+        "`jhubgen import`: the imported specs fail one of jhubgen's checks",
+    ),
 ];
 
 /// Every code any command can emit: the lint rules', then the built-in ones.

@@ -188,10 +188,9 @@ pub fn lift(
         .pointer("/hub/extraConfig")
         .and_then(Value::as_object)
         .is_some_and(Map::is_empty)
+        && let Some(h) = values.pointer_mut("/hub").and_then(Value::as_object_mut)
     {
-        if let Some(h) = values.pointer_mut("/hub").and_then(Value::as_object_mut) {
-            h.remove("extraConfig");
-        }
+        h.remove("extraConfig");
     }
     Ok(out)
 }

@@ -157,6 +157,8 @@ pub fn canonical_authenticator(v: &str) -> Option<&'static str> {
 
 fn looks_placeholder(s: &str) -> bool {
     crate::lint::placeholder::is_placeholder(s)
+        || s.contains("${")
+        || (s.contains("{{") && s.contains("}}"))
         || (s.len() >= 3
             && s.contains('_')
             && s.chars()
@@ -355,14 +357,14 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
             "/ingress".into(),
             format!("the chart's Ingress becomes environments/{env}/ingress.yaml (same host, class, annotations and TLS); the chart's is switched off"),
         ));
-    } else if let Some((h, from)) = &callback_host {
-        if i.set("ingress.host").is_none() {
-            d.put(
-                "/ingress/host",
-                json!(h),
-                format!("the host of the OAuth callback URL, {}", i.from(from)),
-            );
-        }
+    } else if let Some((h, from)) = &callback_host
+        && i.set("ingress.host").is_none()
+    {
+        d.put(
+            "/ingress/host",
+            json!(h),
+            format!("the host of the OAuth callback URL, {}", i.from(from)),
+        );
     }
     if d.get("/ingress/host").is_none() && i.set("ingress.host").is_none() {
         need(
@@ -528,7 +530,7 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
         ] {
             let spec_default = json!(["openid", "email", "profile"]);
             if let Some(list) = i.eff(&sec(k)).and_then(Value::as_array).filter(|l| {
-                !l.is_empty() && !(k == "scope" && Value::Array(l.to_vec()) == spec_default)
+                !(l.is_empty() || k == "scope" && Value::Array(l.to_vec()) == spec_default)
             }) {
                 d.put(
                     &format!("/auth/azuread/{spec}"),
@@ -672,7 +674,10 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
     }
     match i.eff(&st("dynamic/storageClass")).and_then(Value::as_str) {
         Some(c) => m.draft.put("/storage/class", json!(c), i.from(&st("dynamic/storageClass"))),
-        None if i.set("storage.class").is_some() => {}
+        None if i.set("storage.class").is_some() => m.transformed.push((
+            st("dynamic/storageClass"),
+            "the values used the cluster's default StorageClass; the spec names it (`--set`)".into(),
+        )),
         None => errors2.push(
             Diag::error(
                 "import/required",
@@ -709,6 +714,16 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
 
     // [[profiles]]
     match profiles(i, &mut m.draft) {
+        Ok(())
+            if i.eff("/singleuser/profileList")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty) =>
+        {
+            m.transformed.push((
+                "/singleuser/profileList".into(),
+                "the values have no profiles and a spec needs one: `default`, with nothing of its own (the servers are as before; KubeSpawner may show its one-option form)".into(),
+            ));
+        }
         Ok(()) => {}
         Err(e) => errors2.extend(e),
     }
@@ -827,7 +842,9 @@ fn client(i: &Input, m: &mut Mapped, section: &str, provider: &str) {
     } else {
         ("OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET")
     };
-    let mut found: Vec<(&str, &str, Option<(String, String)>, Option<String>)> = Vec::new();
+    // (trait, the variable the authenticator reads, its Secret key, a literal)
+    type Found<'a> = (&'a str, &'a str, Option<(String, String)>, Option<String>);
+    let mut found: Vec<Found> = Vec::new();
     for (trait_, var) in [("client_id", id_env), ("client_secret", secret_env)] {
         let p = format!("/hub/config/{section}/{trait_}");
         match i.eff(&p).and_then(Value::as_str) {

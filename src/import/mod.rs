@@ -131,7 +131,7 @@ pub fn import(
         Err(d) => return Err(not_buildable(None, d)),
     };
     for (env, draft) in req.envs.iter().zip(&drafts) {
-        let single = build_one(&env.name, draft).map_err(|d| vec![d])?;
+        let single = build_one(&env.name, draft)?;
         let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
             continue;
         };
@@ -147,6 +147,17 @@ pub fn import(
     }
     // importing the generated values again gives the same specs
     let round_trip = reimport(req, &built, &drafts);
+    // a file several environments stack is read once per environment: its
+    // warnings are said once
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|d| {
+        let at = d
+            .primary
+            .as_ref()
+            .map(|l| sources.locate(&l.origin))
+            .unwrap_or_default();
+        seen.insert((d.code, d.message.clone(), at))
+    });
     Ok(Outcome {
         outputs,
         envs: reports,
@@ -299,7 +310,7 @@ fn import_env(
     };
     let mut pinned_any = false;
     for round in 0..2 {
-        let generated = build_one(&env.name, &mapped.draft).map_err(|d| vec![d])?;
+        let generated = build_one(&env.name, &mapped.draft)?;
         let mut got = chart::defaults().clone();
         chart::merge_values(&mut got, &generated);
         proof::normalise(&mut got);
@@ -320,9 +331,12 @@ fn import_env(
             if mapped.transformed.iter().any(|(t, _)| under(t)) {
                 continue;
             }
-            if let Some(why) = proof::reason(&d.pointer) {
-                p.jhubgen
-                    .push((d.pointer.clone(), d.input.clone(), d.output.clone(), why));
+            if let Some((at, why)) = proof::reason(&d.pointer) {
+                if !p.jhubgen.iter().any(|(q, ..)| *q == at) {
+                    let a = expected.pointer(&at).filter(|v| !v.is_null()).cloned();
+                    let b = got.pointer(&at).filter(|v| !v.is_null()).cloned();
+                    p.jhubgen.push((at, a, b, why));
+                }
                 continue;
             }
             let set_by_input = user.pointer(&d.pointer).is_some();
@@ -468,12 +482,12 @@ fn notes_below(
         for (k, x) in m {
             let c = format!("{chart}/{}", escape_pointer(k));
             let s = format!("{spec}/{}", escape_pointer(k));
-            if let Some(o) = places.get(&c) {
-                if !x.is_object() {
-                    let (line, _) = sources.line_col(o.file, o.span.start);
-                    d.notes
-                        .insert(s.clone(), format!("from {}:{line}", sources.name(o.file)));
-                }
+            if let Some(o) = places.get(&c)
+                && !x.is_object()
+            {
+                let (line, _) = sources.line_col(o.file, o.span.start);
+                d.notes
+                    .insert(s.clone(), format!("from {}:{line}", sources.name(o.file)));
             }
             notes_below(d, &s, x, &c, places, sources);
         }
@@ -498,7 +512,7 @@ fn show(v: Option<&Value>) -> String {
 }
 
 /// Builds one environment from its draft alone and returns its Helm values.
-fn build_one(env: &str, draft: &Draft) -> Result<Value, Diag> {
+fn build_one(env: &str, draft: &Draft) -> Result<Value, Vec<Diag>> {
     let text = render::render(draft, "");
     let files = vec![
         (
@@ -514,10 +528,7 @@ fn build_one(env: &str, draft: &Draft) -> Result<Value, Diag> {
             .first()
             .map(crate::emit::values::values)
             .unwrap_or(Value::Null)),
-        Err(d) => {
-            let mut all = not_buildable(Some(env), d);
-            Err(all.remove(0))
-        }
+        Err(d) => Err(not_buildable(Some(env), d)),
     }
 }
 
@@ -657,12 +668,12 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output
     for ((name, draft), report) in names.iter().zip(drafts).zip(reports) {
         let mut own = Value::Object(draft.doc.clone());
         subtract(&mut own, &base);
-        if let (Value::Object(o), true) = (&mut own, shared > 0) {
-            if let Some(Value::Array(l)) = o.get_mut("profiles") {
-                l.drain(..shared);
-                if l.is_empty() {
-                    o.remove("profiles");
-                }
+        if let (Value::Object(o), true) = (&mut own, shared > 0)
+            && let Some(Value::Array(l)) = o.get_mut("profiles")
+        {
+            l.drain(..shared);
+            if l.is_empty() {
+                o.remove("profiles");
             }
         }
         let mut od = Draft::default();
@@ -704,20 +715,20 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output
 
 fn common(docs: &[&Value], at: &str) -> Option<Value> {
     let first = docs.first()?;
-    if let Value::Object(f) = first {
-        if docs.iter().all(|d| d.is_object()) {
-            let mut out = Map::new();
-            for (k, v) in f {
-                let children: Option<Vec<&Value>> = docs.iter().map(|d| d.get(k)).collect();
-                if let Some(children) = children {
-                    if let Some(c) = common(&children, &format!("{at}/{}", escape_pointer(k))) {
-                        out.insert(k.clone(), c);
-                    }
-                }
-                let _ = v;
+    if let Value::Object(f) = first
+        && docs.iter().all(|d| d.is_object())
+    {
+        let mut out = Map::new();
+        for (k, v) in f {
+            let children: Option<Vec<&Value>> = docs.iter().map(|d| d.get(k)).collect();
+            if let Some(children) = children
+                && let Some(c) = common(&children, &format!("{at}/{}", escape_pointer(k)))
+            {
+                out.insert(k.clone(), c);
             }
-            return (!out.is_empty()).then_some(Value::Object(out));
+            let _ = v;
         }
+        return (!out.is_empty()).then_some(Value::Object(out));
     }
     docs.iter().all(|d| d == first).then(|| (*first).clone())
 }
@@ -826,22 +837,7 @@ fn reimport(req: &Request, built: &crate::Build, drafts: &[Draft]) -> bool {
     for (env, draft) in again.envs.iter().zip(drafts) {
         match import_env(&mut sources, &again, env, &read, &mut warnings) {
             Ok((d, _, _)) if d.doc == draft.doc => {}
-            Ok((d, _, _)) => {
-                if std::env::var_os("JHUBGEN_DEBUG").is_some() {
-                    eprintln!(
-                        "{}\n----\n{}",
-                        serde_json::to_string_pretty(&d.doc).unwrap(),
-                        serde_json::to_string_pretty(&draft.doc).unwrap()
-                    );
-                }
-                return false;
-            }
-            Err(e) => {
-                if std::env::var_os("JHUBGEN_DEBUG").is_some() {
-                    eprintln!("{e:?}");
-                }
-                return false;
-            }
+            _ => return false,
         }
     }
     true

@@ -141,12 +141,21 @@ pub const JHUBGEN: &[(&str, &str)] = &[
 ];
 
 /// Why jhubgen sets a chart path, if it does.
-pub fn reason(pointer: &str) -> Option<&'static str> {
+/// The chart path the reason is about (the pattern's length of `pointer`)
+/// comes with it.
+pub fn reason(pointer: &str) -> Option<(String, &'static str)> {
     let segs = pointer_segments(pointer);
     JHUBGEN.iter().find_map(|(pattern, why)| {
         let pat = pointer_segments(pattern);
-        (pat.len() <= segs.len() && pat.iter().zip(&segs).all(|(p, s)| p == "*" || p == s))
-            .then_some(*why)
+        (pat.len() <= segs.len() && pat.iter().zip(&segs).all(|(p, s)| p == "*" || p == s)).then(
+            || {
+                let at: String = segs[..pat.len()]
+                    .iter()
+                    .map(|s| format!("/{}", escape_pointer(s)))
+                    .collect();
+                (at, *why)
+            },
+        )
     })
 }
 
@@ -161,33 +170,33 @@ pub struct Difference {
 
 /// Equal spellings of the same value, made the same before comparing.
 pub fn normalise(v: &mut Value) {
-    if let Some(c) = v.pointer_mut("/hub/config/JupyterHub/authenticator_class") {
-        if let Some(n) = c.as_str().and_then(canonical_authenticator) {
-            *c = Value::String(n.into());
-        }
+    if let Some(c) = v.pointer_mut("/hub/config/JupyterHub/authenticator_class")
+        && let Some(n) = c.as_str().and_then(canonical_authenticator)
+    {
+        *c = Value::String(n.into());
     }
     for p in ["/singleuser/image/tag"] {
-        if let Some(t) = v.pointer_mut(p) {
-            if let Value::Number(n) = t {
-                *t = Value::String(n.to_string());
-            }
+        if let Some(t) = v.pointer_mut(p)
+            && let Value::Number(n) = t
+        {
+            *t = Value::String(n.to_string());
         }
     }
-    if let Some(n) = v.pointer_mut("/singleuser/image/name") {
-        if let Some(s) = n.as_str() {
-            let plain = s.strip_prefix("docker.io/").unwrap_or(s);
-            *n = Value::String(plain.to_string());
-        }
+    if let Some(n) = v.pointer_mut("/singleuser/image/name")
+        && let Some(s) = n.as_str()
+    {
+        let plain = s.strip_prefix("docker.io/").unwrap_or(s);
+        *n = Value::String(plain.to_string());
     }
     if let Some(list) = v
         .pointer_mut("/imagePullSecrets")
         .and_then(Value::as_array_mut)
     {
         for s in list {
-            if let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string) {
-                if s.as_object().is_some_and(|m| m.len() == 1) {
-                    *s = Value::String(name);
-                }
+            if let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string)
+                && s.as_object().is_some_and(|m| m.len() == 1)
+            {
+                *s = Value::String(name);
             }
         }
     }

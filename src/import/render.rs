@@ -46,7 +46,7 @@ pub fn render(d: &Draft, header: &str) -> String {
     // top-level scalars first (`extends`, `delete`)
     for k in &keys {
         let v = &d.doc[*k];
-        if !v.is_object() && !(k.as_str() == "profiles") {
+        if !v.is_object() && (k.as_str() != "profiles") {
             line(
                 &mut out,
                 k,

@@ -64,7 +64,7 @@ pub fn stack(
         let doc = match yaml::parse(sources, id) {
             Ok(d) => d,
             Err(d) => {
-                errors.push(d);
+                errors.push(*d);
                 continue;
             }
         };

@@ -50,7 +50,7 @@ enum FrameKind {
 }
 
 /// Reads one values file. An empty file is an empty mapping (as in Helm).
-pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Diag> {
+pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
     let text = &sources.get(file).text;
     let offsets = LineOffsets::new(text);
     let at = |span: &Span| -> Origin {
@@ -70,9 +70,9 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Diag> {
             Err(e) => {
                 let m = e.marker();
                 let start = offsets.byte(m.line(), m.col());
-                return Err(Diag::error("import/yaml", format!("not valid YAML: {}", e.info()))
+                return Err(Box::new(Diag::error("import/yaml", format!("not valid YAML: {}", e.info()))
                     .at(Origin::new(file, start..start), e.info())
-                    .help("Helm could not read this file either: fix the YAML (indentation with spaces, closed brackets and quotes)"));
+                    .help("Helm could not read this file either: fix the YAML (indentation with spaces, closed brackets and quotes)")));
             }
         };
         let origin = at(&span);
@@ -82,21 +82,23 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Diag> {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(Diag::error(
+                    return Err(Box::new(Diag::error(
                         "import/yaml",
                         "a values file with more than one YAML document",
                     )
                     .at(origin, "a second document starts here")
-                    .help("Helm reads one document per values file: split it into files and stack them (`--env NAME=a.yaml,b.yaml`)"));
+                    .help("Helm reads one document per values file: split it into files and stack them (`--env NAME=a.yaml,b.yaml`)")));
                 }
                 None
             }
             Event::Alias(id) => match anchors.get(&id) {
                 Some((v, p, _)) => Some((v.clone(), p.clone(), 0)),
                 None => {
-                    return Err(Diag::error("import/yaml", "an alias to no anchor")
-                        .at(origin, "no anchor of this name before it")
-                        .help("define the anchor (`&name`) before its alias (`*name`)"));
+                    return Err(Box::new(
+                        Diag::error("import/yaml", "an alias to no anchor")
+                            .at(origin, "no anchor of this name before it")
+                            .help("define the anchor (`&name`) before its alias (`*name`)"),
+                    ));
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -194,13 +196,11 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Diag> {
     let yaml11_booleans = yaml11
         .into_iter()
         .map(|(_, o, t)| {
+            // the value's key (or list item): the last place that starts before it
             let p = places
                 .iter()
-                .find(|(_, po)| {
-                    po.span.start <= o.span.start
-                        && o.span.end <= po.span.end.max(o.span.end)
-                        && po.span.start == o.span.start
-                })
+                .filter(|(_, po)| po.file == o.file && po.span.start <= o.span.start)
+                .max_by_key(|(_, po)| po.span.start)
                 .map(|(p, _)| p.clone())
                 .unwrap_or_default();
             (p, o, t)
@@ -225,7 +225,7 @@ fn deliver(
     result: &mut Option<(Value, Places)>,
     (value, places, anchor): (Value, Places, usize),
     origin: Origin,
-) -> Result<(), Diag> {
+) -> Result<(), Box<Diag>> {
     if anchor != 0 {
         anchors.insert(anchor, (value.clone(), places.clone(), String::new()));
     }
@@ -255,22 +255,23 @@ fn deliver(
                     Value::Bool(b) => b.to_string(),
                     Value::Null => "null".to_string(),
                     _ => {
-                        return Err(Diag::error(
-                            "import/yaml",
-                            "a mapping key that is not a scalar",
-                        )
-                        .at(origin, "a list or mapping as a key")
-                        .help("Helm values need text keys"));
+                        return Err(Box::new(
+                            Diag::error("import/yaml", "a mapping key that is not a scalar")
+                                .at(origin, "a list or mapping as a key")
+                                .help("Helm values need text keys"),
+                        ));
                     }
                 };
-                *merge_key = name == "<<" && places.get("").is_some();
+                *merge_key = name == "<<" && places.contains_key("");
                 if !*merge_key && map.contains_key(&name) {
-                    return Err(Diag::error(
-                        "import/duplicate-key",
-                        format!("`{name}` is given twice in one mapping"),
-                    )
-                    .at(origin, "given again here")
-                    .help("Helm refuses a mapping with a repeated key: keep one"));
+                    return Err(Box::new(
+                        Diag::error(
+                            "import/duplicate-key",
+                            format!("`{name}` is given twice in one mapping"),
+                        )
+                        .at(origin, "given again here")
+                        .help("Helm refuses a mapping with a repeated key: keep one"),
+                    ));
                 }
                 let key_origin = places.get("").cloned().unwrap_or(origin);
                 *key = Some((name, key_origin));
@@ -296,9 +297,9 @@ fn deliver(
                         }
                         v @ Value::Object(_) => merges.push((v, places)),
                         _ => {
-                            return Err(Diag::error("import/yaml", "a `<<` merge of something that is not a mapping")
+                            return Err(Box::new(Diag::error("import/yaml", "a `<<` merge of something that is not a mapping")
                                 .at(key_origin, "merges a scalar")
-                                .help("`<<:` takes an alias of a mapping (`<<: *defaults`) or a list of them"));
+                                .help("`<<:` takes an alias of a mapping (`<<: *defaults`) or a list of them")));
                         }
                     }
                     return Ok(());
@@ -323,10 +324,10 @@ fn origin_start(o: &Origin) -> Origin {
 
 /// A scalar as go-yaml v2 resolves it.
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
-    if let Some(tag) = tag {
-        if tag.ends_with(":str") || tag == "!!str" || tag.ends_with("str") {
-            return Value::String(text.to_string());
-        }
+    if let Some(tag) = tag
+        && (tag.ends_with(":str") || tag == "!!str" || tag.ends_with("str"))
+    {
+        return Value::String(text.to_string());
     }
     if style != ScalarStyle::Plain {
         return Value::String(text.to_string());
@@ -379,12 +380,11 @@ pub fn resolve_plain(text: &str) -> Value {
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
         && digits.bytes().any(|b| b.is_ascii_digit())
         && (digits.contains('.') || digits.contains('e') || digits.contains('E'));
-    if float_like {
-        if let Ok(f) = plain.parse::<f64>() {
-            if let Some(n) = serde_json::Number::from_f64(f) {
-                return Value::Number(n);
-            }
-        }
+    if float_like
+        && let Ok(f) = plain.parse::<f64>()
+        && let Some(n) = serde_json::Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }
@@ -441,12 +441,12 @@ mod tests {
     #[test]
     fn anchors_aliases_and_merge_keys() {
         let d =
-            read("base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nlist: &l [1, 2]\nagain: *l\n");
-        assert_eq!(d.value["use"], serde_json::json!({"y": 3, "x": 1}));
+            read("base: &b\n  x: 1\n  z: 2\nuse:\n  <<: *b\n  z: 3\nlist: &l [1, 2]\nagain: *l\n");
+        assert_eq!(d.value["use"], serde_json::json!({"z": 3, "x": 1}));
         assert_eq!(d.value["again"], serde_json::json!([1, 2]));
         // the merged key's place is the anchor's line
         let s = &d.places["/use/x"];
-        assert_eq!(s.span.start, 10);
+        assert_eq!(s.span.start, 11);
     }
 
     #[test]
