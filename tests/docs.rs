@@ -60,6 +60,7 @@ fn the_man_page_lists_every_command() {
         "explain",
         "checklist",
         "init",
+        "import",
         "completions",
     ] {
         assert!(page.contains(command), "no `{command}` in the man page");

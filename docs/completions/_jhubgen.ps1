@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'jhubgen' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the input spec')
             [CompletionResult]::new('checklist', 'checklist', [CompletionResultType]::ParameterValue, 'What each environment needs that jhubgen cannot create: Secrets, DNS, CI variables, cluster prerequisites, values to confirm')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project: a commented base and one overlay that lint and build clean')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Adopt existing Helm values files: a base and one overlay per environment, proven by a round trip before anything is written')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff; `jhubgen man | man -l -`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -103,6 +104,18 @@ Register-ArgumentCompleter -Native -CommandName 'jhubgen' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'jhubgen;import' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment and its values files, stacked as `helm -f a -f b` stacks them (maps merge, lists replace, null deletes); repeat for each environment')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'A spec value the values files cannot tell (`lab.ingress.class=traefik`, `prod.tls.mode=edge`); the value is TOML, or text')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The folder to write the project to (created if missing)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How problems are printed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human-readable output (`auto` follows the terminal and NO_COLOR)')
+            [CompletionResult]::new('--keep-templates', '--keep-templates', [CompletionResultType]::ParameterName, 'Import template placeholders (`${x}`, `{{ .Values.x }}`) as literal text instead of refusing them')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the specs of a folder that already has `base/` or `overlays/`')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'jhubgen;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human-readable output (`auto` follows the terminal and NO_COLOR)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -124,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'jhubgen' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the input spec')
             [CompletionResult]::new('checklist', 'checklist', [CompletionResultType]::ParameterValue, 'What each environment needs that jhubgen cannot create: Secrets, DNS, CI variables, cluster prerequisites, values to confirm')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project: a commented base and one overlay that lint and build clean')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Adopt existing Helm values files: a base and one overlay per environment, proven by a round trip before anything is written')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff; `jhubgen man | man -l -`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -151,6 +165,9 @@ Register-ArgumentCompleter -Native -CommandName 'jhubgen' -ScriptBlock {
             break
         }
         'jhubgen;help;init' {
+            break
+        }
+        'jhubgen;help;import' {
             break
         }
         'jhubgen;help;completions' {

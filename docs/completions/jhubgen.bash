@@ -34,6 +34,9 @@ _jhubgen() {
             jhubgen,help)
                 cmd="jhubgen__subcmd__help"
                 ;;
+            jhubgen,import)
+                cmd="jhubgen__subcmd__import"
+                ;;
             jhubgen,init)
                 cmd="jhubgen__subcmd__init"
                 ;;
@@ -67,6 +70,9 @@ _jhubgen() {
             jhubgen__subcmd__help,help)
                 cmd="jhubgen__subcmd__help__subcmd__help"
                 ;;
+            jhubgen__subcmd__help,import)
+                cmd="jhubgen__subcmd__help__subcmd__import"
+                ;;
             jhubgen__subcmd__help,init)
                 cmd="jhubgen__subcmd__help__subcmd__init"
                 ;;
@@ -89,7 +95,7 @@ _jhubgen() {
 
     case "${cmd}" in
         jhubgen)
-            opts="-h -V --color --help --version build lint diff explain rule schema checklist init completions man help"
+            opts="-h -V --color --help --version build lint diff explain rule schema checklist init import completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,7 +239,7 @@ _jhubgen() {
             return 0
             ;;
         jhubgen__subcmd__help)
-            opts="build lint diff explain rule schema checklist init completions man help"
+            opts="build lint diff explain rule schema checklist init import completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +336,20 @@ _jhubgen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jhubgen__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jhubgen__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -393,6 +413,40 @@ _jhubgen() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jhubgen__subcmd__import)
+            opts="-h --env --set --keep-templates --out --force --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif github gitlab" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
