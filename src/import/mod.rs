@@ -99,11 +99,13 @@ pub fn import(
     let mut warnings = Vec::new();
     let mut drafts = Vec::new();
     let mut reports = Vec::new();
+    let mut inputs = Vec::new();
     for env in &req.envs {
         match import_env(sources, req, env, read, &mut warnings) {
-            Ok((draft, report, _values)) => {
+            Ok((draft, report, effective)) => {
                 drafts.push(draft);
                 reports.push(report);
+                inputs.push(effective);
             }
             Err(e) => errors.extend(e),
         }
@@ -130,11 +132,24 @@ pub fn import(
         Ok(b) => b,
         Err(d) => return Err(not_buildable(None, d)),
     };
-    for (env, draft) in req.envs.iter().zip(&drafts) {
+    for ((env, draft), (input, report)) in req
+        .envs
+        .iter()
+        .zip(&drafts)
+        .zip(inputs.iter().zip(&reports))
+    {
         let single = build_one(&env.name, draft)?;
         let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
             continue;
         };
+        if report
+            .proof
+            .transformed
+            .iter()
+            .any(|(t, _)| t == "/ingress")
+        {
+            check_ingress(&env.name, r, input)?;
+        }
         if crate::emit::values::values(r) != single {
             return Err(vec![Diag::error(
                 "import/round-trip",
@@ -390,9 +405,6 @@ fn import_env(
     }
     let _ = pinned_any;
     // the chart's Ingress, replaced by jhubgen's: the same host, class, TLS
-    if mapped.transformed.iter().any(|(t, _)| t == "/ingress") {
-        check_ingress(&env.name, &mapped.draft, &effective)?;
-    }
     // no literal secret may stay in what is kept
     if let Some(values) = mapped.draft.doc.get("values") {
         let doc = serde_json::json!({ "values": values });
@@ -433,7 +445,7 @@ fn import_env(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    Ok((mapped.draft, report, user))
+    Ok((mapped.draft, report, effective))
 }
 
 fn secret_paths(v: &Value, at: String, out: &mut Vec<String>) {
@@ -562,22 +574,55 @@ fn not_buildable(env: Option<&str>, diags: Vec<Diag>) -> Vec<Diag> {
     out
 }
 
-fn check_ingress(env: &str, draft: &Draft, effective: &Value) -> Result<(), Vec<Diag>> {
-    let host = effective
-        .pointer("/ingress/hosts/0")
-        .and_then(Value::as_str);
-    let drafted = draft.get("/ingress/host").and_then(Value::as_str);
-    if host.is_some() && host != drafted {
-        return Err(vec![Diag::error(
-            "import/round-trip",
-            format!(
-                "environment `{env}`: jhubgen's Ingress would serve `{}`, the chart's served `{}`",
-                drafted.unwrap_or(""),
-                host.unwrap_or("")
-            ),
-        )]);
+/// The chart's Ingress, replaced by jhubgen's: the same host, class, TLS
+/// Secret, and the same annotations (jhubgen may add its own).
+fn check_ingress(env: &str, r: &crate::resolve::Resolved, input: &Value) -> Result<(), Vec<Diag>> {
+    let ours = serde_json::to_value(crate::emit::ingress::ingress(r)).unwrap_or(Value::Null);
+    let theirs = |p: &str| input.pointer(p).filter(|v| !v.is_null());
+    let mut wrong = Vec::new();
+    let class = theirs("/ingress/ingressClassName")
+        .or_else(|| theirs("/ingress/annotations/kubernetes.io~1ingress.class"));
+    let checks = [
+        (
+            "host",
+            theirs("/ingress/hosts/0"),
+            ours.pointer("/spec/rules/0/host"),
+        ),
+        ("class", class, ours.pointer("/spec/ingressClassName")),
+        (
+            "TLS Secret",
+            theirs("/ingress/tls/0/secretName"),
+            ours.pointer("/spec/tls/0/secretName"),
+        ),
+    ];
+    for (what, a, b) in checks {
+        if a.is_some() && a != b {
+            wrong.push(format!(
+                "its {what} would be {} instead of {}",
+                show(b),
+                show(a)
+            ));
+        }
     }
-    Ok(())
+    if let Some(Value::Object(m)) = theirs("/ingress/annotations") {
+        for (k, v) in m {
+            if k != "kubernetes.io/ingress.class"
+                && ours.pointer(&format!("/metadata/annotations/{}", escape_pointer(k))) != Some(v)
+            {
+                wrong.push(format!("it would lose the annotation `{k}`"));
+            }
+        }
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(wrong
+        .into_iter()
+        .map(|w| {
+            Diag::error("import/round-trip", format!("environment `{env}`: jhubgen's Ingress differs from the chart's: {w}"))
+                .help("nothing was written; this is a limit or a bug of `jhubgen import`: please report it")
+        })
+        .collect())
 }
 
 /// Keys that name an environment: always in its overlay.
