@@ -114,52 +114,23 @@ pub fn import(
         return Err(errors);
     }
     let names: Vec<&str> = req.envs.iter().map(|e| e.name.as_str()).collect();
-    let outputs = factor(&names, &drafts, &reports);
-    // the written project, built as it will be on disk, must give what each
-    // environment's own proof gave
-    let files: Vec<(String, Content)> = outputs
+    let plain = factor(&names, &drafts, &reports, false);
+    let plain_built = verify(req, &plain, &drafts, &inputs, &reports)?;
+    let extended = factor(&names, &drafts, &reports, true);
+    let (outputs, built) = if extended
         .iter()
-        .filter(|o| o.path.ends_with(".toml"))
-        .map(|o| {
-            (
-                o.path.clone(),
-                Content::Bytes(o.contents.clone().into_bytes()),
-            )
-        })
-        .collect();
-    let project = project::from_files(std::path::Path::new("."), files);
-    let built = match crate::build(&project, &[]) {
-        Ok(b) => b,
-        Err(d) => return Err(not_buildable(None, d)),
-    };
-    for ((env, draft), (input, report)) in req
-        .envs
-        .iter()
-        .zip(&drafts)
-        .zip(inputs.iter().zip(&reports))
+        .zip(&plain)
+        .all(|(a, b)| a.contents == b.contents)
     {
-        let single = build_one(&env.name, draft)?;
-        let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
-            continue;
-        };
-        if report
-            .proof
-            .transformed
-            .iter()
-            .any(|(t, _)| t == "/ingress")
-        {
-            check_ingress(&env.name, r, input)?;
+        (plain, plain_built)
+    } else {
+        // `extends` only when the project it writes is as good: the same
+        // values (verified) and no more warnings
+        match verify(req, &extended, &drafts, &inputs, &reports) {
+            Ok(b) if b.diags.len() <= plain_built.diags.len() => (extended, b),
+            _ => (plain, plain_built),
         }
-        if crate::emit::values::values(r) != single {
-            return Err(vec![Diag::error(
-                "import/round-trip",
-                format!(
-                    "environment `{}`: the factored specs give other values than the environment's own spec (a bug of `jhubgen import`)",
-                    env.name
-                ),
-            )]);
-        }
-    }
+    };
     // importing the generated values again gives the same specs
     let round_trip = reimport(req, &built, &drafts);
     // a file several environments stack is read once per environment: its
@@ -523,6 +494,60 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
+/// Builds the project as it will be written and checks that every
+/// environment gets the values its own proof gave, and jhubgen's Ingress.
+fn verify(
+    req: &Request,
+    outputs: &[Output],
+    drafts: &[Draft],
+    inputs: &[Value],
+    reports: &[EnvReport],
+) -> Result<crate::Build, Vec<Diag>> {
+    // the written project, built as it will be on disk, must give what each
+    // environment's own proof gave
+    let files: Vec<(String, Content)> = outputs
+        .iter()
+        .filter(|o| o.path.ends_with(".toml"))
+        .map(|o| {
+            (
+                o.path.clone(),
+                Content::Bytes(o.contents.clone().into_bytes()),
+            )
+        })
+        .collect();
+    let project = project::from_files(std::path::Path::new("."), files);
+    let built = match crate::build(&project, &[]) {
+        Ok(b) => b,
+        Err(d) => return Err(not_buildable(None, d)),
+    };
+    for ((env, draft), (input, report)) in
+        req.envs.iter().zip(drafts).zip(inputs.iter().zip(reports))
+    {
+        let single = build_one(&env.name, draft)?;
+        let Some(r) = built.envs.iter().find(|r| r.env == env.name) else {
+            continue;
+        };
+        if report
+            .proof
+            .transformed
+            .iter()
+            .any(|(t, _)| t == "/ingress")
+        {
+            check_ingress(&env.name, r, input)?;
+        }
+        if crate::emit::values::values(r) != single {
+            return Err(vec![Diag::error(
+                "import/round-trip",
+                format!(
+                    "environment `{}`: the factored specs give other values than the environment's own spec (a bug of `jhubgen import`)",
+                    env.name
+                ),
+            )]);
+        }
+    }
+    Ok(built)
+}
+
 /// Builds one environment from its draft alone and returns its Helm values.
 fn build_one(env: &str, draft: &Draft) -> Result<Value, Vec<Diag>> {
     let text = render::render(draft, "");
@@ -638,7 +663,7 @@ const OWN: &[&str] = &[
 
 /// Splits the environments' drafts into the base (what every environment
 /// has, equal) and one overlay each.
-fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output> {
+fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool) -> Vec<Output> {
     let docs: Vec<Value> = drafts
         .iter()
         .map(|d| Value::Object(d.doc.clone()))
@@ -710,7 +735,9 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output
         path: "base/platform.toml".into(),
         contents: render::render(&base_draft, &header),
     });
-    for ((name, draft), report) in names.iter().zip(drafts).zip(reports) {
+    // each environment's own part: what the base does not have
+    let mut owns: Vec<Value> = Vec::new();
+    for draft in drafts {
         let mut own = Value::Object(draft.doc.clone());
         subtract(&mut own, &base);
         if let (Value::Object(o), true) = (&mut own, shared > 0)
@@ -721,26 +748,59 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output
                 o.remove("profiles");
             }
         }
-        let mut od = Draft::default();
-        if let Value::Object(m) = own {
-            od.doc = m;
+        owns.push(own);
+    }
+    // an environment that has all of another's own part (and more) extends
+    // it, when that makes its overlay shorter
+    let mut parents: Vec<Option<usize>> = vec![None; owns.len()];
+    if extends {
+        for b in 0..owns.len() {
+            let mut best: Option<(usize, Value, usize)> = None;
+            for a in 0..owns.len() {
+                if a == b || parents[a].is_some() || parents.contains(&Some(b)) {
+                    continue;
+                }
+                let Some(rest) = beyond(&owns[b], &owns[a]) else {
+                    continue;
+                };
+                let lines = render::render(&draft_of(&rest), "").lines().count();
+                let now = render::render(&draft_of(&owns[b]), "").lines().count();
+                if lines < now && best.as_ref().is_none_or(|(_, _, l)| lines < *l) {
+                    best = Some((a, rest, lines));
+                }
+            }
+            if let Some((a, rest, _)) = best {
+                parents[b] = Some(a);
+                owns[b] = rest;
+            }
         }
-        for (p, n) in &draft.notes {
+    }
+    for (n, ((name, draft), report)) in names.iter().zip(drafts).zip(reports).enumerate() {
+        let mut od = draft_of(&owns[n]);
+        // profiles the base or the parent has are not repeated: shift the notes
+        let parent_profiles = parents[n]
+            .map(|a| profile_count(&Value::Object(draft_of(&owns[a]).doc)))
+            .unwrap_or(0);
+        let shift = shared + parent_profiles;
+        if let Some(a) = parents[n] {
+            od.doc
+                .insert("extends".into(), Value::String(names[a].to_string()));
+            od.notes.insert(
+                "/extends".into(),
+                format!("its values are {}'s plus what follows", names[a]),
+            );
+        }
+        for (p, note) in &draft.notes {
             let q = match p.strip_prefix("/profiles/").and_then(|r| {
                 let (i, rest) = r.split_once('/').unwrap_or((r, ""));
                 i.parse::<usize>().ok().map(|i| (i, rest))
             }) {
-                Some((i, _)) if i < shared => continue,
-                Some((i, rest)) => {
-                    if rest.is_empty() {
-                        format!("/profiles/{}", i - shared)
-                    } else {
-                        format!("/profiles/{}/{rest}", i - shared)
-                    }
-                }
+                Some((i, _)) if i < shift => continue,
+                Some((i, "")) => format!("/profiles/{}", i - shift),
+                Some((i, rest)) => format!("/profiles/{}/{rest}", i - shift),
                 None => p.clone(),
             };
-            od.notes.insert(q, n.clone());
+            od.notes.insert(q, note.clone());
         }
         let header = format!(
             "#:schema ../schema/jhubgen.schema.json\n# Environment `{name}`, imported by `jhubgen import` from {}.\n",
@@ -756,6 +816,62 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport]) -> Vec<Output
         contents: crate::schema_text(),
     });
     outputs
+}
+
+fn draft_of(v: &Value) -> Draft {
+    Draft {
+        doc: v.as_object().cloned().unwrap_or_default(),
+        notes: BTreeMap::new(),
+    }
+}
+
+fn profile_count(v: &Value) -> usize {
+    v.get("profiles")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+/// What `b` has beyond `a`, when `b` has all of `a` (every key of `a`, its
+/// profiles first and equal): `b` can extend `a` with no `delete`.
+fn beyond(b: &Value, a: &Value) -> Option<Value> {
+    fn covers(b: &Value, a: &Value) -> bool {
+        match (b, a) {
+            (Value::Object(bm), Value::Object(am)) => am.iter().all(|(k, av)| {
+                k == "profiles"
+                    || bm.get(k).is_some_and(|bv| match (bv, av) {
+                        (Value::Object(_), Value::Object(_)) => covers(bv, av),
+                        (Value::Object(_), _) | (_, Value::Object(_)) => false,
+                        _ => true,
+                    })
+            }),
+            _ => false,
+        }
+    }
+    let ap = a
+        .get("profiles")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let bp = b
+        .get("profiles")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if ap.is_empty() && profile_count(a) == 0 && a.as_object().is_some_and(Map::is_empty) {
+        return None;
+    }
+    if !covers(b, a) || bp.len() < ap.len() || bp[..ap.len()] != ap[..] {
+        return None;
+    }
+    let mut rest = b.clone();
+    subtract(&mut rest, a);
+    if let Value::Object(o) = &mut rest {
+        o.remove("profiles");
+        if bp.len() > ap.len() {
+            o.insert("profiles".into(), Value::Array(bp[ap.len()..].to_vec()));
+        }
+    }
+    Some(rest)
 }
 
 fn common(docs: &[&Value], at: &str) -> Option<Value> {
