@@ -750,14 +750,21 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
         }
         owns.push(own);
     }
-    // an environment that has all of another's own part (and more) extends
-    // it, when that makes its overlay shorter
+    // an environment whose stack starts with another's whole stack (staging
+    // = common + prod + staging) and has all of its own part extends it,
+    // when that does not make its overlay longer
     let mut parents: Vec<Option<usize>> = vec![None; owns.len()];
     if extends {
         for b in 0..owns.len() {
             let mut best: Option<(usize, Value, usize)> = None;
             for a in 0..owns.len() {
-                if a == b || parents[a].is_some() || parents.contains(&Some(b)) {
+                let (fa, fb) = (&reports[a].files, &reports[b].files);
+                if a == b
+                    || parents[a].is_some()
+                    || parents.contains(&Some(b))
+                    || fa.len() >= fb.len()
+                    || fb[..fa.len()] != fa[..]
+                {
                     continue;
                 }
                 let Some(rest) = beyond(&owns[b], &owns[a]) else {
@@ -765,7 +772,7 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
                 };
                 let lines = render::render(&draft_of(&rest), "").lines().count();
                 let now = render::render(&draft_of(&owns[b]), "").lines().count();
-                if lines < now && best.as_ref().is_none_or(|(_, _, l)| lines < *l) {
+                if lines <= now && best.as_ref().is_none_or(|(_, _, l)| lines < *l) {
                     best = Some((a, rest, lines));
                 }
             }
