@@ -290,3 +290,65 @@ fn spec_files_pass_their_editor_schema() {
         .unwrap();
     assert!(!out.status.success(), "the schema accepted an unknown key");
 }
+
+/// What `jhubgen import` writes, once built, passes the same validators: the
+/// chart's schema, the traitlets check of `hub.config` (lifted and kept keys
+/// must be real traits), kubernetes-validate, the ServiceMonitor schema, and
+/// actionlint, zizmor and the schemas on the pipelines.
+#[test]
+fn imported_projects_pass_every_validator() {
+    let corpus = repo().join("tests/fixtures/import");
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let mut kept = Vec::new();
+    let mut dirs = Vec::new();
+    let mut ci_dirs = Vec::new();
+    for case in cases {
+        let work = tempfile::tempdir().unwrap();
+        common::copy_tree(&case, work.path());
+        let args: Vec<String> = std::fs::read_to_string(case.join("args"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut all: Vec<&str> = vec!["import"];
+        all.extend(args.iter().map(String::as_str));
+        all.extend(["--out", "out"]);
+        if !jhubgen(&all, work.path()).status.success() {
+            continue; // a refused case (tests/import.rs asserts which)
+        }
+        let root = work.path().join("out");
+        let out = jhubgen(&["build"], &root);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut envs: Vec<_> = std::fs::read_dir(root.join("environments"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        envs.sort();
+        dirs.extend(envs);
+        let (scratch, ci) = common::ci_dirs(&root);
+        ci_dirs.extend(ci);
+        kept.push((work, scratch));
+    }
+    assert!(
+        dirs.len() >= 12,
+        "only {} imported environments",
+        dirs.len()
+    );
+    let text = run_validators(&dirs);
+    assert_checks_ran_on(&text, &dirs);
+    let text = run_ci_validators(&ci_dirs);
+    assert_ci_checks_ran_on(&text, &ci_dirs);
+}

@@ -534,7 +534,23 @@ def check_namespace(path: str):
 # --------------------------------------------------------------------------
 
 
+def servicemonitor_absent(path: str):
+    """An environment without a ServiceMonitor is right only when its values
+    expose no metrics service to scrape (`[monitoring] service_monitor =
+    false`): a missing file beside a hub that Prometheus should scrape fails."""
+    if os.path.exists(path):
+        return None
+    values = load_document(os.path.join(os.path.dirname(path), "values.yaml"))
+    hub = values.get("hub") or {}
+    if "prometheus" in (hub.get("services") or {}) or hub.get("authenticatePrometheus") is False:
+        return ["missing: the values give Prometheus access to the hub's metrics, but there is no ServiceMonitor"], []
+    return [], ["absent: the environment's values expose no metrics service (service_monitor = false)"]
+
+
 def check_servicemonitor(path: str):
+    absent = servicemonitor_absent(path)
+    if absent is not None:
+        return absent
     errors = assert_kind(load_document(path), "monitoring.coreos.com/v1", "ServiceMonitor")
     rc, output = run_tool(["check-jsonschema", "--schemafile", str(SERVICEMONITOR_SCHEMA),
                            "--color", "never", path])
@@ -582,6 +598,9 @@ def object_meta_validator():
 def check_servicemonitor_strict(path: str):
     from jsonschema import Draft7Validator
 
+    absent = servicemonitor_absent(path)
+    if absent is not None:
+        return absent
     doc = load_document(path)
     schema = json.loads(SERVICEMONITOR_SCHEMA.read_text())
     forbid_unknown_fields(schema)
