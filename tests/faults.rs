@@ -493,3 +493,60 @@ fn a_closed_pipe_ends_quietly() {
         assert_eq!(stderr(&out), "", "{args:?}");
     }
 }
+
+/// `jhubgen import` writes through the same writer: a failed rename at any
+/// position leaves no spec behind (and no scratch file).
+#[test]
+fn a_failed_rename_during_import_writes_nothing() {
+    let case = common::repo().join("tests/fixtures/import/seed");
+    let args: Vec<String> = std::fs::read_to_string(case.join("args"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut all: Vec<&str> = vec!["import"];
+    all.extend(args.iter().map(String::as_str));
+    all.extend(["--out", "out"]);
+    // how many renames a clean import makes
+    let clean = tempfile::tempdir().unwrap();
+    common::copy_tree(&case, clean.path());
+    let log = clean.path().join("strace.log");
+    let out = strace()
+        .args(["-f", "-qq", "-e", "trace=rename", "-o"])
+        .arg(&log)
+        .arg(BIN)
+        .args(&all)
+        .current_dir(clean.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("rename("))
+        .count();
+    assert!(n >= 4, "{n} renames");
+    for when in 1..=n {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&case, dir.path());
+        let before = snapshot_tree(dir.path());
+        let out = injected(
+            dir.path(),
+            &format!("rename:error=EIO:when={when}"),
+            None,
+            &all,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "rename {when}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("Input/output error"),
+            "{}",
+            stderr(&out)
+        );
+        assert_unchanged(dir.path(), &before, &format!("import, rename {when}"), &out);
+    }
+}
