@@ -265,3 +265,63 @@ fn locate(sources: &Sources, key: &Origin, code: &str, offset: usize) -> Origin 
         .max(at);
     Origin::new(key.file, at..end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lifted(yaml: &str) -> (Lift, Value) {
+        let mut sources = Sources::new();
+        let id = sources.add("values.yaml", yaml);
+        let doc = super::super::yaml::parse(&sources, id).unwrap();
+        let (mut v, mut places) = (doc.value, doc.places);
+        let l = lift(&sources, &mut v, &mut places, id).unwrap();
+        (l, v)
+    }
+
+    #[test]
+    fn plain_configuration_is_lifted_in_the_charts_order() {
+        let (l, v) = lift_pair();
+        assert_eq!(l.lifted.len(), 2);
+        assert!(l.kept.is_empty());
+        // `20-` runs after `10-`: its value wins, as it did
+        assert_eq!(
+            v.pointer("/hub/config/KubeSpawner/start_timeout"),
+            Some(&serde_json::json!(600))
+        );
+        assert!(v.pointer("/hub/extraConfig").is_none());
+    }
+
+    fn lift_pair() -> (Lift, Value) {
+        lifted(
+            "hub:\n  extraConfig:\n    20-b: |\n      c.KubeSpawner.start_timeout = 600\n    10-a: |\n      c.KubeSpawner.start_timeout = 300\n      c.KubeSpawner.http_timeout = 60\n",
+        )
+    }
+
+    #[test]
+    fn a_snippet_that_stays_keeps_the_ones_it_reads_in_place() {
+        let (l, v) = lifted(
+            "hub:\n  extraConfig:\n    10-orgs: |\n      c.GitHubOAuthenticator.allowed_organizations = ['a']\n    20-hook: |\n      if 'b' not in c.GitHubOAuthenticator.allowed_organizations:\n          c.GitHubOAuthenticator.allowed_organizations.append('b')\n",
+        );
+        assert!(l.lifted.is_empty(), "{:?}", l.lifted);
+        assert_eq!(l.kept.len(), 2);
+        assert_eq!(
+            l.kept[0].reason,
+            "the snippet `20-hook`, which stays, also uses `c.GitHubOAuthenticator.allowed_organizations`"
+        );
+        assert_eq!(l.kept[1].reason, "has a condition (`if`)");
+        assert!(v.pointer("/hub/extraConfig/10-orgs").is_some());
+    }
+
+    #[test]
+    fn an_assignment_points_at_its_line_of_the_file() {
+        let yaml = "hub:\n  extraConfig:\n    10-a: |\n      c.A.x = 1\n      c.A.y = 2\n";
+        let mut sources = Sources::new();
+        let id = sources.add("values.yaml", yaml);
+        let doc = super::super::yaml::parse(&sources, id).unwrap();
+        let (mut v, mut places) = (doc.value, doc.places);
+        lift(&sources, &mut v, &mut places, id).unwrap();
+        let o = &places["/hub/config/A/y"];
+        assert_eq!(sources.line_col(id, o.span.start), (5, 7));
+    }
+}
