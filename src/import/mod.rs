@@ -294,7 +294,6 @@ fn import_env(
         }
         d
     };
-    let mut pinned_any = false;
     for round in 0..2 {
         let generated = build_one(&env.name, &mapped.draft)?;
         let mut got = chart::defaults().clone();
@@ -371,10 +370,8 @@ fn import_env(
             );
             mapped.draft.put(&format!("/values{ptr}"), v, note);
             report.proof.pinned.push(stack::display(&ptr));
-            pinned_any = true;
         }
     }
-    let _ = pinned_any;
     // the chart's Ingress, replaced by jhubgen's: the same host, class, TLS
     // no literal secret may stay in what is kept
     if let Some(values) = mapped.draft.doc.get("values") {
@@ -887,14 +884,13 @@ fn common(docs: &[&Value], at: &str) -> Option<Value> {
         && docs.iter().all(|d| d.is_object())
     {
         let mut out = Map::new();
-        for (k, v) in f {
+        for k in f.keys() {
             let children: Option<Vec<&Value>> = docs.iter().map(|d| d.get(k)).collect();
             if let Some(children) = children
                 && let Some(c) = common(&children, &format!("{at}/{}", escape_pointer(k)))
             {
                 out.insert(k.clone(), c);
             }
-            let _ = v;
         }
         return (!out.is_empty()).then_some(Value::Object(out));
     }

@@ -29,8 +29,6 @@ pub struct Doc {
 
 struct Frame {
     kind: FrameKind,
-    /// The pointer of this collection.
-    pointer: String,
     anchor: usize,
     places: Places,
     /// Where the collection starts.
@@ -115,10 +113,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                 Some((v, places, anchor))
             }
             Event::SequenceStart(_, anchor, _) => {
-                let pointer = child_pointer(&stack);
                 stack.push(Frame {
                     kind: FrameKind::Seq(Vec::new()),
-                    pointer,
                     anchor,
                     places: Places::new(),
                     start: origin.clone(),
@@ -126,7 +122,6 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                 None
             }
             Event::MappingStart(_, anchor, _) => {
-                let pointer = child_pointer(&stack);
                 stack.push(Frame {
                     kind: FrameKind::Map {
                         map: Map::new(),
@@ -134,7 +129,6 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                         merges: Vec::new(),
                         merge_key: false,
                     },
-                    pointer,
                     anchor,
                     places: Places::new(),
                     start: origin.clone(),
@@ -163,7 +157,6 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                                 }
                             }
                         }
-                        let _ = frame.pointer;
                         let value = Value::Object(map);
                         let anchor = frame.anchor;
                         deliver(
@@ -213,10 +206,6 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
     })
 }
 
-fn child_pointer(stack: &[Frame]) -> String {
-    stack.last().map(|f| f.pointer.clone()).unwrap_or_default()
-}
-
 /// Hands a finished node to its parent (a list item, a key, a key's value,
 /// a merge), or makes it the document.
 fn deliver(
@@ -239,7 +228,7 @@ fn deliver(
             for (p, o) in places {
                 parent.places.insert(format!("{rel}{p}"), o);
             }
-            parent.places.insert(rel, origin_start(&origin));
+            parent.places.insert(rel, origin);
             items.push(value);
         }
         FrameKind::Map {
@@ -316,10 +305,6 @@ fn deliver(
         },
     }
     Ok(())
-}
-
-fn origin_start(o: &Origin) -> Origin {
-    o.clone()
 }
 
 /// A scalar as go-yaml v2 resolves it.
