@@ -309,6 +309,7 @@ fn import_env(
             ..Proof::default()
         };
         let mut errors = Vec::new();
+        let mut deletions: Vec<String> = Vec::new();
         let mut pins = Vec::new();
         for d in diffs {
             let under =
@@ -321,6 +322,27 @@ fn import_env(
                     let a = expected.pointer(&at).filter(|v| !v.is_null()).cloned();
                     let b = got.pointer(&at).filter(|v| !v.is_null()).cloned();
                     p.jhubgen.push((at, a, b, why));
+                }
+                continue;
+            }
+            // a `null` of the values (here or above) deleted a chart default
+            if let Some(deleted) = deleted_by_null(&user, &d.pointer) {
+                if !deletions.contains(&deleted) {
+                    let mut e = Diag::error(
+                        "import/round-trip",
+                        format!(
+                            "environment `{}`: `{}: null` deletes a chart default, which a spec cannot say: the chart would read the default back",
+                            env.name,
+                            stack::display(&deleted)
+                        ),
+                    )
+                    .key(stack::display(&deleted))
+                    .help("nothing was written: `[values]` merges over the chart's defaults and cannot delete one; keep the default (drop the `null`), or set the keys you want off to values that turn them off, and import again");
+                    if let Some(o) = places.get(&deleted) {
+                        e = e.at(o.clone(), "deletes the chart's default");
+                    }
+                    errors.push(e);
+                    deletions.push(deleted);
                 }
                 continue;
             }
@@ -426,6 +448,18 @@ fn secret_paths(v: &Value, at: String, out: &mut Vec<String>) {
             secret_paths(x, format!("{at}/{}", escape_pointer(k)), out);
         }
     }
+}
+
+/// The pointer, or its nearest ancestor, that the values set to `null`.
+fn deleted_by_null(user: &Value, pointer: &str) -> Option<String> {
+    let segs = crate::tree::pointer_segments(pointer);
+    (1..=segs.len()).find_map(|n| {
+        let p: String = segs[..n]
+            .iter()
+            .map(|s| format!("/{}", escape_pointer(s)))
+            .collect();
+        user.pointer(&p).is_some_and(Value::is_null).then_some(p)
+    })
 }
 
 fn contains_env_mark(v: &Value) -> bool {
