@@ -128,6 +128,20 @@ fn add(
     }
 }
 
+/// A name `init` and `import` give a new environment: lowercase letters,
+/// digits and `-`, starting with a letter, since it names
+/// `overlays/<env>.toml` and the default namespace (stricter than
+/// [`valid_env_name`], which an existing overlay's name must meet).
+pub fn valid_new_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+}
+
 /// Is `name` usable as an environment (and folder) name?
 pub fn valid_env_name(name: &str) -> bool {
     let mut chars = name.chars();

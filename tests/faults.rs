@@ -499,14 +499,8 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn a_failed_rename_during_import_writes_nothing() {
     let case = common::repo().join("tests/fixtures/import/seed");
-    let args: Vec<String> = std::fs::read_to_string(case.join("args"))
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let mut all: Vec<&str> = vec!["import"];
-    all.extend(args.iter().map(String::as_str));
-    all.extend(["--out", "out"]);
+    let args = common::import_args(&case);
+    let all: Vec<&str> = args.iter().map(String::as_str).collect();
     // how many renames a clean import makes
     let clean = tempfile::tempdir().unwrap();
     common::copy_tree(&case, clean.path());

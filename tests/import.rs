@@ -23,18 +23,10 @@ fn import_case(name: &str) {
         case.join("README.md").is_file(),
         "{name}: every case says what it models in a README.md"
     );
-    let args: Vec<String> = std::fs::read_to_string(case.join("args"))
-        .unwrap_or_else(|_| panic!("{name}: no args file"))
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect();
+    let all = common::import_args(&case);
     let work = tempfile::tempdir().unwrap();
     copy_tree(&case, work.path());
     let before = snapshot_tree(work.path());
-    let mut all = vec!["import".to_string()];
-    all.extend(args);
-    all.extend(["--out".to_string(), "out".to_string()]);
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     let out = jhubgen(&refs, work.path());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -96,14 +88,8 @@ fn existing_specs_are_not_replaced_unless_told() {
     let case = repo().join("tests/fixtures/import/seed");
     let work = tempfile::tempdir().unwrap();
     copy_tree(&case, work.path());
-    let args: Vec<String> = std::fs::read_to_string(case.join("args"))
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let mut all: Vec<&str> = vec!["import"];
-    all.extend(args.iter().map(String::as_str));
-    all.extend(["--out", "out"]);
+    let args = common::import_args(&case);
+    let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
     assert!(jhubgen(&all, work.path()).status.success());
     let written = snapshot_tree(&work.path().join("out"));
     std::fs::write(

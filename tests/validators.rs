@@ -311,15 +311,8 @@ fn imported_projects_pass_every_validator() {
     for case in cases {
         let work = tempfile::tempdir().unwrap();
         common::copy_tree(&case, work.path());
-        let args: Vec<String> = std::fs::read_to_string(case.join("args"))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        let mut all: Vec<&str> = vec!["import"];
-        all.extend(args.iter().map(String::as_str));
-        all.extend(["--out", "out"]);
+        let args = common::import_args(&case);
+        let all: Vec<&str> = args.iter().map(String::as_str).collect();
         if !jhubgen(&all, work.path()).status.success() {
             continue; // a refused case (tests/import.rs asserts which)
         }

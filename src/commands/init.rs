@@ -12,20 +12,9 @@ use jhubgen::emit::Output;
 const BASE: &str = include_str!("../../templates/init/base.toml");
 const OVERLAY: &str = include_str!("../../templates/init/overlay.toml");
 
-/// An environment name the overlay's file name and the namespace can carry.
-fn valid_env(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 40
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.ends_with('-')
-}
-
 impl InitArgs {
     pub fn run(self, ctx: &Ctx) -> Result<(), Exit> {
-        if !valid_env(&self.env) {
+        if !jhubgen::project::valid_new_env_name(&self.env) {
             return Err(ctx.fatal(&format!(
                 "`{}` is not an environment name: lowercase letters, digits and `-`, starting with a letter (it names overlays/<env>.toml and the namespace)",
                 self.env

@@ -165,17 +165,6 @@ fn looks_placeholder(s: &str) -> bool {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
 }
 
-fn is_guid(s: &str) -> bool {
-    s.len() == 36
-        && s.chars().enumerate().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
-}
-
 /// Maps one environment. Errors name what the values cannot tell and the
 /// `--set` that tells it.
 pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
@@ -545,7 +534,7 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
             None => d.put("/auth/azuread/username_claim", json!("name"), "not set in the values: OAuthenticator's default `name`, kept so that usernames do not change"),
         }
         match i.eff(&sec("tenant_id")) {
-            Some(Value::String(t)) if is_guid(t) => d.put(
+            Some(Value::String(t)) if crate::lint::secret_literal::is_guid(t) => d.put(
                 "/auth/azuread/tenant_id",
                 json!(t),
                 i.from(&sec("tenant_id")),

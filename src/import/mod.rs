@@ -162,7 +162,7 @@ fn check_request(req: &Request) -> Vec<Diag> {
     }
     let mut seen = std::collections::BTreeSet::new();
     for e in &req.envs {
-        if !valid_env(&e.name) {
+        if !project::valid_new_env_name(&e.name) {
             out.push(
                 Diag::error("import/arguments", format!("`{}` is not an environment name", e.name))
                     .help("lowercase letters, digits and `-`, starting with a letter (it names overlays/<env>.toml and the namespace)"),
@@ -204,17 +204,6 @@ fn check_request(req: &Request) -> Vec<Diag> {
         }
     }
     out
-}
-
-/// An environment name the overlay's file name and the namespace can carry.
-pub fn valid_env(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 40
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.ends_with('-')
 }
 
 fn import_env(

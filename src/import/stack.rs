@@ -211,15 +211,11 @@ fn unnest(
             continue;
         }
         let prefix: String = path.iter().map(|k| format!("/{k}")).collect();
-        let sub: Places = places
-            .iter()
-            .filter_map(|(p, o)| {
-                p.strip_prefix(&prefix)
-                    .filter(|r| r.is_empty() || r.starts_with('/'))
-                    .map(|r| (r.to_string(), o.clone()))
-            })
-            .collect();
-        return Some((v.clone(), sub, Some(path.join("."))));
+        return Some((
+            v.clone(),
+            yaml::below(places, &prefix),
+            Some(path.join(".")),
+        ));
     }
     None
 }

@@ -272,16 +272,7 @@ fn deliver(
                         Value::Array(list) => {
                             // `<<: [*a, *b]`: earlier maps win
                             for (i, v) in list.into_iter().enumerate() {
-                                let prefix = format!("/{i}");
-                                let sub: Places = places
-                                    .iter()
-                                    .filter_map(|(p, o)| {
-                                        p.strip_prefix(&prefix)
-                                            .filter(|r| r.is_empty() || r.starts_with('/'))
-                                            .map(|r| (r.to_string(), o.clone()))
-                                    })
-                                    .collect();
-                                merges.push((v, sub));
+                                merges.push((v, below(&places, &format!("/{i}"))));
                             }
                         }
                         v @ Value::Object(_) => merges.push((v, places)),
@@ -305,6 +296,18 @@ fn deliver(
         },
     }
     Ok(())
+}
+
+/// The places under `prefix`, relative to it.
+pub fn below(places: &Places, prefix: &str) -> Places {
+    places
+        .iter()
+        .filter_map(|(p, o)| {
+            p.strip_prefix(prefix)
+                .filter(|r| r.is_empty() || r.starts_with('/'))
+                .map(|r| (r.to_string(), o.clone()))
+        })
+        .collect()
 }
 
 /// A scalar as go-yaml v2 resolves it.

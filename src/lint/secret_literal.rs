@@ -107,7 +107,8 @@ pub fn token_kind(s: &str) -> Option<&'static str> {
     None
 }
 
-fn is_guid(s: &str) -> bool {
+/// A GUID (`8-4-4-4-12` hex digits): an Entra ID tenant or object id, not a secret.
+pub fn is_guid(s: &str) -> bool {
     s.len() == 36
         && s.chars().enumerate().all(|(i, c)| {
             if [8, 13, 18, 23].contains(&i) {

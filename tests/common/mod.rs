@@ -231,3 +231,18 @@ pub fn runtime_setup() {
         );
     });
 }
+
+/// The arguments of an import case (`tests/fixtures/import/<case>/args`,
+/// one per line) as a whole `jhubgen import … --out out` command line.
+pub fn import_args(case: &Path) -> Vec<String> {
+    let mut all = vec!["import".to_string()];
+    all.extend(
+        std::fs::read_to_string(case.join("args"))
+            .unwrap_or_else(|_| panic!("{}: no args file", case.display()))
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string),
+    );
+    all.extend(["--out".to_string(), "out".to_string()]);
+    all
+}
