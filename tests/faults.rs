@@ -136,6 +136,23 @@ fn clean_result() -> Tree {
     snapshot_tree(p.path())
 }
 
+/// Runs jhubgen with its `when`-th rename failing (EIO): exit 2, the error named.
+fn failed_rename(dir: &Path, when: usize, args: &[&str]) -> Output {
+    let out = injected(dir, &format!("rename:error=EIO:when={when}"), None, args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "rename {when}: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("Input/output error"),
+        "{}",
+        stderr(&out)
+    );
+    out
+}
+
 #[test]
 fn a_failed_rename_at_any_position_changes_nothing() {
     // the journal, then one rename per replaced file
@@ -143,23 +160,7 @@ fn a_failed_rename_at_any_position_changes_nothing() {
     assert!(n >= 6, "{n} renames");
     for when in 1..=n {
         let (p, before) = changed_project();
-        let out = injected(
-            p.path(),
-            &format!("rename:error=EIO:when={when}"),
-            None,
-            &["build"],
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "rename {when}: {}",
-            stderr(&out)
-        );
-        assert!(
-            stderr(&out).contains("Input/output error"),
-            "{}",
-            stderr(&out)
-        );
+        let out = failed_rename(p.path(), when, &["build"]);
         assert!(
             stderr(&out).contains("no file was changed"),
             "{}",
@@ -524,23 +525,7 @@ fn a_failed_rename_during_import_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         common::copy_tree(&case, dir.path());
         let before = snapshot_tree(dir.path());
-        let out = injected(
-            dir.path(),
-            &format!("rename:error=EIO:when={when}"),
-            None,
-            &all,
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "rename {when}: {}",
-            stderr(&out)
-        );
-        assert!(
-            stderr(&out).contains("Input/output error"),
-            "{}",
-            stderr(&out)
-        );
+        let out = failed_rename(dir.path(), when, &all);
         assert_unchanged(dir.path(), &before, &format!("import, rename {when}"), &out);
     }
 }
