@@ -46,11 +46,19 @@ fn representable(a: &Assign) -> Result<(), String> {
             "sets `c.{}.{}` to the class `{c}`",
             a.section, a.name
         )),
-        Lit::Env(_) if matches!(a.name.as_str(), "client_id" | "client_secret" | "tenant_id") => {
+        Lit::Env(_)
+            if matches!(
+                (a.section.as_str(), a.name.as_str()),
+                (
+                    "GitHubOAuthenticator" | "AzureAdOAuthenticator",
+                    "client_id" | "client_secret"
+                ) | ("AzureAdOAuthenticator", "tenant_id")
+            ) =>
+        {
             Ok(())
         }
         Lit::Env(v) => Err(format!(
-            "sets `c.{}.{}` from the environment variable `{v}` (jhubgen models only the OAuth client's and tenant's)",
+            "sets `c.{}.{}` from the environment variable `{v}` (jhubgen models only GitHub's and Entra ID's client and tenant)",
             a.section, a.name
         )),
     }
@@ -104,7 +112,10 @@ pub fn lift(
     // decide: lifted unless a statement, a representation or a neighbour keeps it
     let mut raw: Vec<Option<String>> = read
         .iter()
-        .map(|(_, _, _, s)| match s {
+        .map(|(key, _, _, s)| match s {
+            _ if key == super::map::SECRETS_SNIPPET => {
+                Some("is the one `jhubgen import` writes for moved secrets".to_string())
+            }
             Snippet::Raw(r) => Some(r.reason.clone()),
             Snippet::Liftable(assigns) => assigns.iter().find_map(|a| representable(a).err()),
         })

@@ -602,6 +602,7 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
     if !section.is_empty() {
         client(i, &mut m, section, &provider);
     }
+    other_secrets(i, &mut m);
 
     // [image]
     let name_ptr = "/singleuser/image/name";
@@ -805,6 +806,143 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
         Ok(m)
     } else {
         Err(errors)
+    }
+}
+
+/// The key of `hub.extraConfig` that sets moved secrets from the
+/// environment: it sorts before any snippet a team writes (`00-…`, `10-…`),
+/// so every snippet sees the value as it saw it in `hub.config`.
+pub const SECRETS_SNIPPET: &str = "0-jhubgen-secrets";
+
+/// The Secret that holds the other literal secrets of an environment.
+pub fn other_secret_name(env: &str) -> String {
+    format!("jupyterhub-{env}-secrets")
+}
+
+/// A secret-looking literal the values set (by its key's name, or its shape).
+fn secret_literal(key: &str, v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        !s.is_empty()
+            && !s.starts_with(ENV_MARK)
+            && (crate::lint::secret_literal::secret_key(key)
+                || crate::lint::secret_literal::token_kind(s).is_some())
+    })
+}
+
+/// Literal secrets other than the OAuth client's, moved out of the spec:
+/// the chart's generated ones (`hub.cookieSecret`, `proxy.secretToken`, a
+/// service's `apiToken`) are left for the chart to generate; a `hub.config`
+/// trait is set from an environment variable read from a Secret, by a
+/// snippet that runs first; an `extraEnv` variable reads the Secret itself.
+fn other_secrets(i: &Input, m: &mut Mapped) {
+    let env = i.env;
+    let done = |m: &Mapped, p: &str| m.transformed.iter().any(|(t, _)| t == p);
+    let secret = other_secret_name(env);
+    // the chart's generated secrets
+    let mut generated: Vec<String> = vec!["/hub/cookieSecret".into(), "/proxy/secretToken".into()];
+    if let Some(services) = i.user.pointer("/hub/services").and_then(Value::as_object) {
+        generated.extend(
+            services
+                .keys()
+                .map(|s| format!("/hub/services/{}/apiToken", escape_pointer(s))),
+        );
+    }
+    for p in generated {
+        if i.user
+            .pointer(&p)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+        {
+            m.transformed.push((
+                p.clone(),
+                "dropped: the chart generates one and keeps it in its own Secret (the old one stops working: sessions signed with it end, and a service must read the new token)".into(),
+            ));
+        }
+    }
+    // hub.config traits
+    let mut lines = Vec::new();
+    if let Some(config) = i.user.pointer("/hub/config").and_then(Value::as_object) {
+        for (section, traits) in config {
+            let Some(traits) = traits.as_object() else {
+                continue;
+            };
+            for (name, v) in traits {
+                let p = format!(
+                    "/hub/config/{}/{}",
+                    escape_pointer(section),
+                    escape_pointer(name)
+                );
+                if done(m, &p) || crate::lint::chart_secret::covers(&p) || !secret_literal(name, v)
+                {
+                    continue;
+                }
+                let var = format!("JHUBGEN_{}_{}", section.to_uppercase(), name.to_uppercase());
+                let key = format!("{section}.{name}");
+                m.draft.put(
+                    &format!("/values/hub/extraEnv/{}", escape_pointer(&var)),
+                    json!({"valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}),
+                    format!(
+                        "the literal at hub.config.{section}.{name}, {}, moved to this Secret",
+                        i.from(&p)
+                    ),
+                );
+                lines.push(format!("c.{section}.{name} = os.environ[\"{var}\"]"));
+                m.secrets.push(SecretMove {
+                    from: p.clone(),
+                    place: i.places.get(&p).cloned(),
+                    secret: secret.clone(),
+                    key,
+                    placeholder: v.as_str().is_some_and(looks_placeholder),
+                });
+                m.transformed.push((p, format!("moved to the Secret `{secret}`, set from `{var}` by the snippet `{SECRETS_SNIPPET}`")));
+                m.transformed.push((
+                    format!("/hub/extraEnv/{}", escape_pointer(&var)),
+                    "reads the moved secret from its Secret".into(),
+                ));
+            }
+        }
+    }
+    if !lines.is_empty() {
+        let code = format!(
+            "# Written by `jhubgen import`: literal secrets of hub.config, now read from\n# the Secret `{secret}` (hub.extraEnv).\nimport os\n\n{}\n",
+            lines.join("\n")
+        );
+        let p = format!("/hub/extraConfig/{SECRETS_SNIPPET}");
+        m.draft.put(
+            &format!("/values{p}"),
+            Value::String(code),
+            "sets the moved secrets; runs before every other snippet",
+        );
+        m.transformed
+            .push((p, "added: sets the moved secrets from their Secret".into()));
+    }
+    // extraEnv variables with a literal secret
+    for at in ["/hub/extraEnv", "/singleuser/extraEnv"] {
+        let Some(vars) = i.user.pointer(at).and_then(Value::as_object) else {
+            continue;
+        };
+        for (var, v) in vars {
+            let p = format!("{at}/{}", escape_pointer(var));
+            if done(m, &p) || !secret_literal(var, v) {
+                continue;
+            }
+            m.draft.put(
+                &format!("/values{p}"),
+                json!({"valueFrom": {"secretKeyRef": {"name": secret, "key": var}}}),
+                format!("the literal, {}, moved to this Secret", i.from(&p)),
+            );
+            m.secrets.push(SecretMove {
+                from: p.clone(),
+                place: i.places.get(&p).cloned(),
+                secret: secret.clone(),
+                key: var.clone(),
+                placeholder: v.as_str().is_some_and(looks_placeholder),
+            });
+            m.transformed.push((
+                p,
+                format!("read from the Secret `{secret}` key `{var}` instead of the literal"),
+            ));
+        }
     }
 }
 

@@ -57,7 +57,8 @@ fn names_a_secret(key: &str) -> bool {
         || k == "id_key"
 }
 
-fn secret_key(key: &str) -> bool {
+/// Is a key named like one that holds a secret (`password`, `api_token` …)?
+pub fn secret_key(key: &str) -> bool {
     let k = key.to_lowercase().replace('-', "_");
     !names_a_secret(key) && SECRET_KEY_WORDS.iter().any(|w| k.contains(w))
 }
