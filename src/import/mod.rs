@@ -718,15 +718,16 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
     for own in OWN {
         remove(&mut base, own);
     }
+    prune_empty_tables(&mut base);
     let mut outputs = Vec::new();
     let mut base_draft = Draft::default();
     if let Value::Object(m) = &base {
         base_draft.doc = m.clone();
     }
     // a base note is the environments' note when they agree
-    let mut pointers = Vec::new();
-    leaves(&base, String::new(), &mut pointers);
-    for p in pointers.iter().chain(
+    let mut all_pointers = Vec::new();
+    pointers(&base, String::new(), &mut all_pointers);
+    for p in all_pointers.iter().chain(
         (0..shared)
             .map(|i| format!("/profiles/{i}"))
             .collect::<Vec<_>>()
@@ -770,6 +771,62 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
         }
         owns.push(own);
     }
+    // environments whose stacks share files beyond what every environment
+    // stacks (org-a-common under a-staging and a-prod) share a layer
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut layer_of: Vec<Option<usize>> = vec![None; owns.len()];
+    if extends {
+        for layer in shared_layers(names, reports, &owns) {
+            for &m in &layer.members {
+                layer_of[m] = Some(layers.len());
+                let mut rest = owns[m].clone();
+                subtract(&mut rest, &layer.doc);
+                if let Value::Object(o) = &mut rest
+                    && let Some(Value::Array(l)) = o.get_mut("profiles")
+                {
+                    l.drain(..profile_count(&layer.doc));
+                    if l.is_empty() {
+                        o.remove("profiles");
+                    }
+                }
+                owns[m] = rest;
+            }
+            layers.push(layer);
+        }
+    }
+    for layer in &layers {
+        let mut ld = draft_of(&layer.doc);
+        let member_notes: Vec<&Draft> = layer.members.iter().map(|&m| &drafts[m]).collect();
+        let mut all = Vec::new();
+        pointers(&layer.doc, String::new(), &mut all);
+        // a layer's profile i is its members' profile `shared + i`
+        let profiles = (0..profile_count(&layer.doc)).map(|i| {
+            (
+                format!("/profiles/{i}"),
+                format!("/profiles/{}", shared + i),
+            )
+        });
+        for (p, theirs) in all.into_iter().map(|p| (p.clone(), p)).chain(profiles) {
+            let notes: Vec<Option<&String>> =
+                member_notes.iter().map(|d| d.notes.get(&theirs)).collect();
+            if let Some(Some(first)) = notes.first()
+                && notes.iter().all(|n| *n == Some(*first))
+            {
+                ld.notes.insert(p, (*first).clone());
+            }
+        }
+        let members: Vec<&str> = layer.members.iter().map(|&m| names[m]).collect();
+        let header = format!(
+            "#:schema ../schema/jhubgen.schema.json\n# Layer `{}`, imported by `jhubgen import`: what {} share beyond the base\n# (their stacks share {}).\n",
+            layer.name,
+            members.join(" and "),
+            layer.files.join(" + ")
+        );
+        outputs.push(Output {
+            path: format!("layers/{}.toml", layer.name),
+            contents: render::render(&ld, &header),
+        });
+    }
     // an environment whose stack starts with another's whole stack (staging
     // = common + prod + staging) and has all of its own part extends it,
     // when that does not make its overlay longer
@@ -780,6 +837,7 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
             for a in 0..owns.len() {
                 let (fa, fb) = (&reports[a].files, &reports[b].files);
                 if a == b
+                    || layer_of[a] != layer_of[b]
                     || parents[a].is_some()
                     || parents.contains(&Some(b))
                     || fa.len() >= fb.len()
@@ -808,7 +866,19 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
         let parent_profiles = parents[n]
             .map(|a| profile_count(&Value::Object(draft_of(&owns[a]).doc)))
             .unwrap_or(0);
-        let shift = shared + parent_profiles;
+        let layer_profiles = layer_of[n].map_or(0, |l| profile_count(&layers[l].doc));
+        let shift = shared + layer_profiles + parent_profiles;
+        if let (Some(l), None) = (layer_of[n], parents[n]) {
+            od.doc
+                .insert("extends".into(), Value::String(layers[l].name.clone()));
+            od.notes.insert(
+                "/extends".into(),
+                format!(
+                    "layers/{}.toml: what it shares with its group",
+                    layers[l].name
+                ),
+            );
+        }
         if let Some(a) = parents[n] {
             od.doc
                 .insert("extends".into(), Value::String(names[a].to_string()));
@@ -843,6 +913,120 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
         contents: crate::schema_text(),
     });
     outputs
+}
+
+/// A layer the import writes: its name, the stack files its members share,
+/// the members, and what they share beyond the base.
+struct Layer {
+    name: String,
+    files: Vec<String>,
+    members: Vec<usize>,
+    doc: Value,
+}
+
+/// Groups of two or more environments (not all) whose stacks start with the
+/// same files, beyond what every stack starts with, and a strict prefix of
+/// each member's stack (an environment whose whole stack is the prefix is
+/// extended instead); longest shared prefixes first, each environment in one.
+fn shared_layers(names: &[&str], reports: &[EnvReport], owns: &[Value]) -> Vec<Layer> {
+    let stacks: Vec<&Vec<String>> = reports.iter().map(|r| &r.files).collect();
+    let n = stacks.len();
+    if n < 3 {
+        return Vec::new();
+    }
+    let global = (0..)
+        .take_while(|&i| stacks.iter().all(|s| s.len() > i && s[i] == stacks[0][i]))
+        .count();
+    let mut candidates: Vec<Vec<String>> = Vec::new();
+    for s in &stacks {
+        for len in global + 1..s.len() {
+            let prefix = s[..len].to_vec();
+            if !candidates.contains(&prefix) {
+                candidates.push(prefix);
+            }
+        }
+    }
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.len()));
+    let mut taken = vec![false; n];
+    let mut out: Vec<Layer> = Vec::new();
+    for prefix in candidates {
+        let members: Vec<usize> = (0..n)
+            .filter(|&m| {
+                !taken[m]
+                    && stacks[m].len() > prefix.len()
+                    && stacks[m][..prefix.len()] == prefix[..]
+            })
+            .collect();
+        if members.len() < 2 || members.len() == n {
+            continue;
+        }
+        let docs: Vec<&Value> = members.iter().map(|&m| &owns[m]).collect();
+        let mut doc = common(&docs, "").unwrap_or(Value::Object(Map::new()));
+        for own in OWN {
+            remove(&mut doc, own);
+        }
+        prune_empty_tables(&mut doc);
+        let lists: Vec<Vec<Value>> = docs
+            .iter()
+            .map(|d| {
+                d.get("profiles")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let same = (0..)
+            .take_while(|&i| lists.iter().all(|l| l.len() > i && l[i] == lists[0][i]))
+            .count();
+        if let Value::Object(o) = &mut doc {
+            o.remove("profiles");
+            if same > 0 {
+                o.insert("profiles".into(), Value::Array(lists[0][..same].to_vec()));
+            }
+        }
+        if doc.as_object().is_none_or(Map::is_empty) {
+            continue;
+        }
+        let stem = prefix.last().map(|f| layer_name(f)).unwrap_or_default();
+        let mut name = stem.clone();
+        let mut k = 2;
+        while !crate::project::valid_new_env_name(&name)
+            || names.contains(&name.as_str())
+            || out.iter().any(|l| l.name == name)
+        {
+            name = format!("{}-{k}", if stem.is_empty() { "shared" } else { &stem });
+            k += 1;
+        }
+        for &m in &members {
+            taken[m] = true;
+        }
+        out.push(Layer {
+            name,
+            files: prefix,
+            members,
+            doc,
+        });
+    }
+    out
+}
+
+/// A layer's name from a values file's (`org-a-common.values.yaml` → `org-a-common`).
+fn layer_name(file: &str) -> String {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let stem = base
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .trim_end_matches(".values")
+        .trim_start_matches("values-")
+        .to_lowercase();
+    let mut out = String::new();
+    for c in stem.chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 fn draft_of(v: &Value) -> Draft {
@@ -920,6 +1104,14 @@ fn common(docs: &[&Value], at: &str) -> Option<Value> {
     docs.iter().all(|d| d == first).then(|| (*first).clone())
 }
 
+/// Drops the top-level tables that removing the environments' own keys
+/// left empty (`[environment]` without namespace and release).
+fn prune_empty_tables(v: &mut Value) {
+    if let Value::Object(m) = v {
+        m.retain(|_, x| !x.as_object().is_some_and(Map::is_empty));
+    }
+}
+
 fn remove(v: &mut Value, pointer: &str) {
     let segs = crate::tree::pointer_segments(pointer);
     let mut cur = v;
@@ -958,14 +1150,15 @@ fn subtract(v: &mut Value, base: &Value) {
     }
 }
 
-fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            for (k, x) in m {
-                leaves(x, format!("{at}/{}", escape_pointer(k)), out);
-            }
+/// The pointer of every value below `v`: mappings (an inline table's note
+/// is its own) and what they hold.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    if let Value::Object(m) = v {
+        for (k, x) in m {
+            let p = format!("{at}/{}", escape_pointer(k));
+            out.push(p.clone());
+            pointers(x, p, out);
         }
-        _ => out.push(at),
     }
 }
 
