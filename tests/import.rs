@@ -46,6 +46,11 @@ fn import_case(name: &str) {
                 ));
             }
         }
+        assert!(
+            stdout
+                .contains("round trip: importing the generated values again gives the same specs"),
+            "{name}: the round trip does not hold:\n{stdout}"
+        );
         check_project(name, &root);
     } else {
         assert_eq!(code, Some(1), "{name}: {stderr}");

@@ -40,6 +40,11 @@ const INLINE: &[&str] = &[
 ];
 
 pub fn render(d: &Draft, header: &str) -> String {
+    let doc = canonical(&d.doc);
+    let d = &Draft {
+        doc,
+        notes: d.notes.clone(),
+    };
     let mut out = String::from(header);
     let mut keys: Vec<&String> = d.doc.keys().collect();
     keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
@@ -157,5 +162,108 @@ pub fn value(v: &Value) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+    }
+}
+
+/// The draft in one order whatever order it was made in, so that the same
+/// configuration is always the same text: spec tables in the order of the
+/// spec's schema (the model's field order), `[values]` in the order of the
+/// chart's own defaults, and keys neither knows in alphabetical order.
+fn canonical(doc: &Map<String, Value>) -> Map<String, Value> {
+    use std::sync::OnceLock;
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        serde_json::from_str(&crate::schema_text()).expect("the spec schema is JSON")
+    });
+    let mut out = Map::new();
+    let order: Vec<String> = ORDER.iter().map(|s| s.to_string()).collect();
+    for (k, v) in sorted(doc, &order) {
+        let v = if k == "values" {
+            by_defaults(v, Some(crate::emit::chart::defaults()))
+        } else {
+            by_schema(v, props(schema, schema).and_then(|p| p.get(k)), schema)
+        };
+        out.insert(k.clone(), v);
+    }
+    out
+}
+
+/// The keys of `m`, those in `order` first in its order, then the rest alphabetically.
+fn sorted<'a>(m: &'a Map<String, Value>, order: &[String]) -> Vec<(&'a String, &'a Value)> {
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    v.sort_by_key(|(k, _)| {
+        (
+            order.iter().position(|o| o == *k).unwrap_or(usize::MAX),
+            (*k).clone(),
+        )
+    });
+    v
+}
+
+/// The properties of a schema node, through `$ref`, `allOf`, `anyOf`, `oneOf`.
+fn props<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Map<String, Value>> {
+    if let Some(p) = node.get("properties").and_then(Value::as_object) {
+        return Some(p);
+    }
+    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next()?;
+        return props(root.get("definitions")?.get(name)?, root);
+    }
+    ["allOf", "anyOf", "oneOf"].iter().find_map(|k| {
+        node.get(*k)?
+            .as_array()?
+            .iter()
+            .find_map(|n| props(n, root))
+    })
+}
+
+/// The schema of a list's items, through the same wrappers.
+fn items<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Value> {
+    if let Some(i) = node.get("items") {
+        return Some(i);
+    }
+    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next()?;
+        return items(root.get("definitions")?.get(name)?, root);
+    }
+    ["allOf", "anyOf", "oneOf"].iter().find_map(|k| {
+        node.get(*k)?
+            .as_array()?
+            .iter()
+            .find_map(|n| items(n, root))
+    })
+}
+
+fn by_schema(v: &Value, node: Option<&Value>, root: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let p = node.and_then(|n| props(n, root));
+            let order: Vec<String> = p.map(|p| p.keys().cloned().collect()).unwrap_or_default();
+            let mut out = Map::new();
+            for (k, x) in sorted(m, &order) {
+                out.insert(k.clone(), by_schema(x, p.and_then(|p| p.get(k)), root));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => {
+            let item = node.and_then(|n| items(n, root));
+            Value::Array(a.iter().map(|x| by_schema(x, item, root)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn by_defaults(v: &Value, defaults: Option<&Value>) -> Value {
+    match v {
+        Value::Object(m) => {
+            let d = defaults.and_then(Value::as_object);
+            let order: Vec<String> = d.map(|d| d.keys().cloned().collect()).unwrap_or_default();
+            let mut out = Map::new();
+            for (k, x) in sorted(m, &order) {
+                out.insert(k.clone(), by_defaults(x, d.and_then(|d| d.get(k))));
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
     }
 }

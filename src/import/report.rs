@@ -91,7 +91,7 @@ pub fn text(o: &Outcome) -> String {
     out.push_str(&format!(
         "round trip: importing the generated values again {}\n",
         if o.round_trip {
-            "gives the same specs (as data)"
+            "gives the same specs, byte for byte (comments aside: they name the files read)"
         } else {
             "gives other specs: please report it"
         }
