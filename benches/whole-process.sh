@@ -36,6 +36,15 @@ hyperfine --style basic --warmup 3 -i --runs "$(( runs / 5 > 10 ? runs / 5 : 10 
     -n "build (writes 4000 files), 1000 envs" --prepare "rm -rf $work/n1000/environments; sync" "$bin build --root $work/n1000" \
     -n "lint, 1000 envs, one with an error" "$bin lint --root $work/err1000" >&2
 
+# `jhubgen import` of the seed's values files (tests/fixtures/import/seed): the
+# whole import — read, lift, map, the proof, the factored project built again,
+# the re-import — into a fresh folder each run
+mapfile -t import_args < tests/fixtures/import/seed/args
+import_cmd="cd tests/fixtures/import/seed && $bin import $(printf '%q ' "${import_args[@]}") --out $work/imported"
+hyperfine --style basic --warmup 3 --runs "$(( runs / 2 > 10 ? runs / 2 : 10 ))" --export-json "$work/import.json" \
+    --prepare "rm -rf $work/imported" \
+    -n "jhubgen import (seed: 2 envs)" "$import_cmd" >&2
+
 # the bad environment is reported, and nothing is written
 if "$bin" build --root "$work/err1000" 2>"$work/err.txt"; then echo "the error was not reported" >&2; exit 1; fi
 grep -q "culling/timeout-too-short" "$work/err.txt" || { echo "the error was not reported" >&2; exit 1; }
@@ -50,14 +59,14 @@ def peak_kib(cmd):
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-ref = rows("ref.json"); scale = rows("scale.json")
+ref = rows("ref.json"); scale = rows("scale.json"); imported = rows("import.json")
 ms = lambda r: statistics.median(r["times"]) * 1000
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}\n")
 print("| command | median | mean ± σ | per environment |")
 print("| --- | ---: | ---: | ---: |")
 envs = {"2 envs": 2, "(lab + aiv)": 2, "10 envs": 10, "100 envs": 100, "1000 envs": 1000}
-for r in ref + scale:
+for r in ref + scale + imported:
     n = next((v for k, v in envs.items() if k in r["command"]), None)
     per = f"{ms(r) / n:.3f} ms" if n else ""
     print(f"| {r['command']} | {ms(r):.1f} ms | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms | {per} |")
