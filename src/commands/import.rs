@@ -88,7 +88,13 @@ impl ImportArgs {
         if let Err(e) = jhubgen::write::write(root, &outcome.outputs, &[], false) {
             return Err(ctx.fatal(&format!("cannot write the project: {e}")));
         }
-        ctx.out(&import::report::text(&outcome))?;
+        // standard output is the diagnostics' in the machine formats
+        let report = import::report::text(&outcome);
+        if self.format == crate::cli::Format::Human {
+            ctx.out(&report)?;
+        } else {
+            ctx.err(&report)?;
+        }
         let files: Vec<&str> = outcome.outputs.iter().map(|o| o.path.as_str()).collect();
         ctx.note(format_args!(
             "wrote {} in {}\nnext: `jhubgen build`, then `jhubgen checklist` for what to provide",
