@@ -157,3 +157,45 @@ fn every_runtime_check_can_fail() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// What `jhubgen import` writes from the seed's values files runs too:
+/// logins through OAuthenticator's code, KubeSpawner's pods, the hub booted.
+#[test]
+fn the_imported_seed_passes_every_check() {
+    let case = repo().join("tests/fixtures/import/seed");
+    let work = tempfile::tempdir().unwrap();
+    common::copy_tree(&case, work.path());
+    let args = common::import_args(&case);
+    let all: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = jhubgen(&all, work.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = work.path().join("out");
+    let project = jhubgen::project::open(&root).expect("open the imported project");
+    let build = jhubgen::build(&project, &[]).unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            jhubgen::diag::human::render(&d, &project.sources, false)
+        )
+    });
+    assert!(jhubgen(&["build"], &root).status.success());
+    let mut dirs = Vec::new();
+    for r in &build.envs {
+        let dir = env_dir(&root, &r.env);
+        let mut spec = r.spec.clone();
+        spec.cluster.pod_security = Some(spec.pod_security());
+        std::fs::write(
+            dir.join("spec.json"),
+            serde_json::to_string_pretty(&spec).unwrap() + "\n",
+        )
+        .unwrap();
+        dirs.push(dir);
+    }
+    assert_eq!(dirs.len(), 2);
+    for check in ["auth", "pods", "hub-boot"] {
+        run_check(check, &dirs);
+    }
+}

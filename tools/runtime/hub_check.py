@@ -341,6 +341,15 @@ def metrics_endpoint(env: Env, names, secret: dict, r: Result):
 
 
 def check_metrics(env: Env, r: Result, hub_port, names, secret):
+    if env.s("monitoring.service_monitor", True) is False:
+        # nothing scrapes the hub: its metrics must stay behind a token
+        path = f"{env.s('hub.base_url', '/')}hub/metrics"
+        r.expect(env.servicemonitor is None, "no ServiceMonitor, as spec monitoring.service_monitor = false says",
+                 "there is a servicemonitor.yaml")
+        status, _, _ = request(hub_port, path)
+        r.expect(status == 403, f"GET {path} without a token: 403 (no ServiceMonitor; the metrics stay private)",
+                 f"got {status}")
+        return
     path, token, key = metrics_endpoint(env, names, secret, r)
     authenticated = dig(env.merged, "hub.authenticatePrometheus") is not False
     scrape_auth = env.s("monitoring.scrape_auth", "token")
