@@ -1094,7 +1094,7 @@ fn profiles(i: &Input, d: &mut Draft) -> Result<(), Vec<Diag>> {
             json!([{"slug": "default", "display_name": "Default", "default": true}]),
             "",
         );
-        d.notes.insert("/profiles/0".into(), "no profileList in the values: jhubgen needs one profile; with one, KubeSpawner shows no choice".into());
+        d.notes.insert("/profiles/0".into(), "no profileList in the values: a spec needs one profile, and this one adds nothing of its own".into());
         return Ok(());
     }
     let chart_tolerations = crate::emit::chart::defaults()

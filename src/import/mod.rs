@@ -306,7 +306,9 @@ fn import_env(
             if mapped.transformed.iter().any(|(t, _)| under(t)) {
                 continue;
             }
-            if let Some((at, why)) = proof::reason(&d.pointer) {
+            if let Some((at, why)) = proof::reason(&d.pointer)
+                && (proof::over_values(&at) || user.pointer(&at).is_none_or(Value::is_null))
+            {
                 if !p.jhubgen.iter().any(|(q, ..)| *q == at) {
                     let a = expected.pointer(&at).filter(|v| !v.is_null()).cloned();
                     let b = got.pointer(&at).filter(|v| !v.is_null()).cloned();

@@ -140,6 +140,30 @@ pub const JHUBGEN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The settings of [`JHUBGEN`] that are jhubgen's even over a value the
+/// values set: its fixes and its design (an Ingress in front of the proxy).
+/// Every other one is documented only where the values left the chart's
+/// default: over a value they set, a difference is pinned or reported.
+const OVER_VALUES: &[&str] = &[
+    "/proxy/service/type",
+    "/ingress/enabled",
+    "/singleuser/profileList/*/kubespawner_override/extra_labels",
+    "/singleuser/profileList/*/kubespawner_override/tolerations",
+    "/singleuser/profileList/*/kubespawner_override/node_selector",
+    "/prePuller/extraTolerations",
+    "/hub/config/GitHubOAuthenticator/scope",
+];
+
+/// Whether jhubgen's setting at `at` (a path [`reason`] gave) stands over a
+/// value the values set.
+pub fn over_values(at: &str) -> bool {
+    let segs = pointer_segments(at);
+    OVER_VALUES.iter().any(|pattern| {
+        let pat = pointer_segments(pattern);
+        pat.len() == segs.len() && pat.iter().zip(&segs).all(|(p, s)| p == "*" || p == s)
+    })
+}
+
 /// Why jhubgen sets a chart path, if it does.
 /// The chart path the reason is about (the pattern's length of `pointer`)
 /// comes with it.
