@@ -37,9 +37,39 @@ pub struct Lift {
     pub kept: Vec<Kept>,
 }
 
+/// Traits the chart's `jupyterhub_config.py` takes out of `hub.config` (it
+/// sets them itself): lifted there, a snippet's value would be lost.
+const POPPED: &[(&str, &str)] = &[
+    ("JupyterHub", "services"),
+    ("JupyterHub", "cookie_secret"),
+    ("JupyterHub", "proxy_auth_token"),
+    ("ConfigurableHTTPProxy", "auth_token"),
+    ("CryptKeeper", "keys"),
+];
+
+fn has_null(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.iter().any(has_null),
+        Value::Object(m) => m.values().any(has_null),
+        _ => false,
+    }
+}
+
 /// Whether a lifted assignment can be represented without the snippet.
 fn representable(a: &Assign) -> Result<(), String> {
+    if POPPED.contains(&(a.section.as_str(), a.name.as_str())) {
+        return Err(format!(
+            "sets `c.{}.{}`, which the chart takes out of `hub.config`",
+            a.section, a.name
+        ));
+    }
     match &a.value {
+        // a `null` in the chart's values deletes the key: `None` cannot be said there
+        Lit::Data(v) if has_null(v) => Err(format!(
+            "sets `c.{}.{}` to (or with) `None`, which the chart's values cannot say",
+            a.section, a.name
+        )),
         Lit::Data(_) => Ok(()),
         Lit::Class(_) if a.section == "JupyterHub" && a.name == "authenticator_class" => Ok(()),
         Lit::Class(c) => Err(format!(
@@ -132,6 +162,17 @@ pub fn lift(
             for j in 0..read.len() {
                 if raw[j].is_none() {
                     continue;
+                }
+                if let Some(name) = python::imported_names(&read[i].2)
+                    .into_iter()
+                    .find(|n| n != "os" && python::uses_name(&read[j].2, n))
+                {
+                    raw[i] = Some(format!(
+                        "the snippet `{}`, which stays, uses `{name}`, which this one imports (the chart runs every snippet in one namespace)",
+                        read[j].0
+                    ));
+                    changed = true;
+                    break;
                 }
                 let touched = python::mentions(&read[j].2);
                 if let Some(a) = assigns.iter().find(|a| {
@@ -268,13 +309,18 @@ fn locate(sources: &Sources, key: &Origin, code: &str, offset: usize) -> Origin 
         }
         lines -= 1;
     }
-    let at = (pos + indent + col).min(text.len());
-    let end = text[at..]
-        .find('\n')
-        .map(|i| at + i)
-        .unwrap_or(text.len())
-        .max(at);
-    Origin::new(key.file, at..end)
+    // the file's line must be the snippet's (a block scalar); a quoted or
+    // folded snippet has no such line: its key is the place
+    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let wanted = code.lines().nth(line_in).unwrap_or("").trim();
+    if text[pos..line_end].trim() != wanted {
+        return key.clone();
+    }
+    let at = (pos + indent + col).min(line_end);
+    if !text.is_char_boundary(at) {
+        return key.clone();
+    }
+    Origin::new(key.file, at..line_end)
 }
 
 #[cfg(test)]
@@ -322,6 +368,20 @@ mod tests {
         );
         assert_eq!(l.kept[1].reason, "has a condition (`if`)");
         assert!(v.pointer("/hub/extraConfig/10-orgs").is_some());
+    }
+
+    #[test]
+    fn a_quoted_snippet_is_placed_at_its_key() {
+        // no line of the file is the snippet's: its key is the place (no panic
+        // on the multi-byte text after it)
+        let yaml = "hub:\n  extraConfig:\n    10-a: \"c.KubeSpawner.start_timeout = 1\\nc.KubeSpawner.http_timeout = 2\\n\"\n# éééééééé\n";
+        let mut sources = Sources::new();
+        let id = sources.add("values.yaml", yaml);
+        let doc = super::super::yaml::parse(&sources, id).unwrap();
+        let (mut v, mut places) = (doc.value, doc.places);
+        lift(&sources, &mut v, &mut places, id).unwrap();
+        let o = &places["/hub/config/KubeSpawner/http_timeout"];
+        assert_eq!(sources.line_col(id, o.span.start).0, 3);
     }
 
     #[test]

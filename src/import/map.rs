@@ -812,7 +812,7 @@ pub fn map(i: &Input) -> Result<Mapped, Vec<Diag>> {
 /// The key of `hub.extraConfig` that sets moved secrets from the
 /// environment: it sorts before any snippet a team writes (`00-…`, `10-…`),
 /// so every snippet sees the value as it saw it in `hub.config`.
-pub const SECRETS_SNIPPET: &str = "0-jhubgen-secrets";
+pub const SECRETS_SNIPPET: &str = "!jhubgen-secrets";
 
 /// The Secret that holds the other literal secrets of an environment.
 pub fn other_secret_name(env: &str) -> String {

@@ -133,6 +133,13 @@ pub fn import(
     };
     // importing the generated values again gives the same specs
     let round_trip = reimport(req, &built, &drafts);
+    if !round_trip {
+        return Err(vec![Diag::error(
+            "import/round-trip",
+            "importing the generated values again gives other specs: an import that does not reproduce itself is not written",
+        )
+        .help("nothing was written; this is a bug of `jhubgen import`: please report it with the values files")]);
+    }
     // a file several environments stack is read once per environment: its
     // warnings are said once
     let mut seen = std::collections::BTreeSet::new();

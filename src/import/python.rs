@@ -274,6 +274,37 @@ fn number(n: &ast::Number, neg: bool) -> Result<Value, String> {
     }
 }
 
+/// The names a snippet imports (`from oauthenticator.github import
+/// GitHubOAuthenticator as GH` → `GH`): the chart runs every snippet in one
+/// namespace, so a later snippet may use them.
+pub fn imported_names(code: &str) -> Vec<String> {
+    let Ok(parsed) = ruff_python_parser::parse_module(code) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for stmt in &parsed.syntax().body {
+        let names = match stmt {
+            Stmt::Import(i) => &i.names,
+            Stmt::ImportFrom(i) => &i.names,
+            _ => continue,
+        };
+        for a in names {
+            let name = a.asname.as_ref().unwrap_or(&a.name).as_str();
+            out.push(name.split('.').next().unwrap_or(name).to_string());
+        }
+    }
+    out
+}
+
+/// Whether `code` uses the identifier `name` (a whole word).
+pub fn uses_name(code: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(name).any(|(i, _)| {
+        !code[..i].chars().next_back().is_some_and(word)
+            && !code[i + name.len()..].chars().next().is_some_and(word)
+    })
+}
+
 /// Every `c.Section.trait` (and bare `c.Section`) a piece of code mentions,
 /// found in its text: whether a snippet that stays may read what another
 /// snippet sets.

@@ -27,6 +27,12 @@ pub struct Doc {
     pub yaml11_booleans: Vec<(String, Origin, String)>,
 }
 
+/// A place key no JSON pointer can be: marks a plain `<<` (a merge key).
+const MERGE_TOKEN: &str = "<<merge>>";
+
+/// How many values aliases may copy in one file.
+const MAX_ALIASED: usize = 100_000;
+
 struct Frame {
     kind: FrameKind,
     anchor: usize,
@@ -41,8 +47,8 @@ enum FrameKind {
         map: Map<String, Value>,
         /// The key read, waiting for its value, and where it was.
         key: Option<(String, Origin)>,
-        /// `<<` merges, applied at the end (explicit keys win).
-        merges: Vec<(Value, Places)>,
+        /// The keys written in this mapping (not merged in): a repeated one is an error.
+        explicit: std::collections::HashSet<String>,
         merge_key: bool,
     },
 }
@@ -61,6 +67,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
     let mut anchors: HashMap<usize, (Value, Places, String)> = HashMap::new();
     let mut result: Option<(Value, Places)> = None;
     let mut documents = 0;
+    // values copied by aliases so far, against a document of exponential size
+    let mut expanded = 0usize;
     let mut yaml11 = Vec::new();
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -90,6 +98,18 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                 None
             }
             Event::Alias(id) => match anchors.get(&id) {
+                Some((_, p, _))
+                    if {
+                        expanded += p.len().max(1);
+                        expanded > MAX_ALIASED
+                    } =>
+                {
+                    return Err(Box::new(
+                        Diag::error("import/yaml", "excessive aliasing: the aliases expand to more than 100,000 values")
+                            .at(origin, "one alias too many")
+                            .help("Helm refuses this too (a \"billion laughs\" document): write the values out"),
+                    ));
+                }
                 Some((v, p, _)) => Some((v.clone(), p.clone(), 0)),
                 None => {
                     return Err(Box::new(
@@ -110,6 +130,13 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                 }
                 let mut places = Places::new();
                 places.insert(String::new(), origin.clone());
+                // go-yaml v2 merges on a plain `<<` (or one tagged `!!merge`), not a quoted one
+                if text == "<<"
+                    && (style == ScalarStyle::Plain
+                        || tag.as_deref().is_some_and(|t| t.ends_with("merge")))
+                {
+                    places.insert(MERGE_TOKEN.into(), origin.clone());
+                }
                 Some((v, places, anchor))
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -126,7 +153,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                     kind: FrameKind::Map {
                         map: Map::new(),
                         key: None,
-                        merges: Vec::new(),
+                        explicit: Default::default(),
                         merge_key: false,
                     },
                     anchor,
@@ -139,24 +166,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Doc, Box<Diag>> {
                 let frame = stack.pop().expect("the parser balances collections");
                 let value = match frame.kind {
                     FrameKind::Seq(items) => Value::Array(items),
-                    FrameKind::Map {
-                        mut map, merges, ..
-                    } => {
-                        let mut places = frame.places;
-                        for (merged, merged_places) in merges {
-                            let Value::Object(m) = merged else { continue };
-                            for (k, v) in m {
-                                if !map.contains_key(&k) {
-                                    let rel = format!("/{}", crate::tree::escape_pointer(&k));
-                                    for (p, o) in &merged_places {
-                                        if p == &rel || p.starts_with(&format!("{rel}/")) {
-                                            places.insert(p.clone(), o.clone());
-                                        }
-                                    }
-                                    map.insert(k, v);
-                                }
-                            }
-                        }
+                    FrameKind::Map { map, .. } => {
+                        let places = frame.places;
                         let value = Value::Object(map);
                         let anchor = frame.anchor;
                         deliver(
@@ -234,7 +245,7 @@ fn deliver(
         FrameKind::Map {
             map,
             key,
-            merges,
+            explicit,
             merge_key,
         } => match key.take() {
             None => {
@@ -251,8 +262,8 @@ fn deliver(
                         ));
                     }
                 };
-                *merge_key = name == "<<" && places.contains_key("");
-                if !*merge_key && map.contains_key(&name) {
+                *merge_key = name == "<<" && places.contains_key(MERGE_TOKEN);
+                if !*merge_key && !explicit.insert(name.clone()) {
                     return Err(Box::new(
                         Diag::error(
                             "import/duplicate-key",
@@ -268,14 +279,37 @@ fn deliver(
             Some((name, key_origin)) => {
                 if *merge_key {
                     *merge_key = false;
+                    // go-yaml v2 merges in place, in document order: a merge
+                    // overrides the keys before it, the keys after it
+                    // override the merge; of `<<: [*a, *b]`, the first wins
+                    let mut merge_in = |m: Map<String, Value>, mp: Places| {
+                        for (k, v) in m {
+                            let rel = format!("/{}", crate::tree::escape_pointer(&k));
+                            let under = format!("{rel}/");
+                            parent
+                                .places
+                                .retain(|p, _| p != &rel && !p.starts_with(&under));
+                            for (p, o) in &mp {
+                                if p == &rel || p.starts_with(&under) {
+                                    parent.places.insert(p.clone(), o.clone());
+                                }
+                            }
+                            map.insert(k, v);
+                        }
+                    };
                     match value {
                         Value::Array(list) => {
-                            // `<<: [*a, *b]`: earlier maps win
-                            for (i, v) in list.into_iter().enumerate() {
-                                merges.push((v, below(&places, &format!("/{i}"))));
+                            let n = list.len();
+                            for (i, v) in list.into_iter().enumerate().rev() {
+                                let Value::Object(m) = v else {
+                                    return Err(Box::new(Diag::error("import/yaml", "a `<<` merge of something that is not a mapping")
+                                        .at(key_origin, format!("item {} of {n} is not a mapping", i + 1))
+                                        .help("`<<:` takes an alias of a mapping (`<<: *defaults`) or a list of them")));
+                                };
+                                merge_in(m, below(&places, &format!("/{i}")));
                             }
                         }
-                        v @ Value::Object(_) => merges.push((v, places)),
+                        Value::Object(m) => merge_in(m, places),
                         _ => {
                             return Err(Box::new(Diag::error("import/yaml", "a `<<` merge of something that is not a mapping")
                                 .at(key_origin, "merges a scalar")
@@ -340,34 +374,65 @@ pub fn resolve_plain(text: &str) -> Value {
         }
         _ => {}
     }
+    // go-yaml v2: underscores dropped, then strconv.ParseInt(s, 0, 64),
+    // ParseUint, then its float pattern
     let plain = text.replace('_', "");
     let (neg, digits) = match plain.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
     };
-    let int = if let Some(hex) = digits.strip_prefix("0x") {
-        i64::from_str_radix(hex, 16).ok()
-    } else if let Some(bin) = digits.strip_prefix("0b") {
-        i64::from_str_radix(bin, 2).ok()
-    } else if digits.len() > 1
-        && digits.starts_with('0')
-        && digits.bytes().all(|b| b.is_ascii_digit())
+    let (radix, body) = if let Some(b) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
     {
-        i64::from_str_radix(&digits[1..], 8).ok()
-    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<i64>().ok()
+        (16, b)
+    } else if let Some(b) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
+        (8, b)
+    } else if let Some(b) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
+        (2, b)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
     } else {
-        None
+        (10, digits)
     };
-    if let Some(i) = int {
-        return Value::from(if neg { -i } else { i });
+    if !body.is_empty()
+        && body.chars().all(|c| c.is_digit(radix))
+        && let Ok(u) = u64::from_str_radix(body, radix)
+    {
+        match (neg, i64::try_from(u)) {
+            (false, Ok(i)) => return Value::from(i),
+            (false, Err(_)) => return Value::from(u),
+            (true, Ok(i)) => return Value::from(-i),
+            (true, Err(_)) if u == i64::MIN.unsigned_abs() => return Value::from(i64::MIN),
+            (true, Err(_)) => {}
+        }
     }
-    let float_like = !digits.is_empty()
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && digits.bytes().any(|b| b.is_ascii_digit())
-        && (digits.contains('.') || digits.contains('e') || digits.contains('E'));
+    // ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+    let float_like = {
+        let (mantissa, exponent) = match digits.find(['e', 'E']) {
+            Some(k) => (&digits[..k], Some(&digits[k + 1..])),
+            None => (digits, None),
+        };
+        let mantissa_ok = match mantissa.split_once('.') {
+            Some((a, b)) => {
+                a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+                    && (!a.is_empty() || !b.is_empty())
+            }
+            None => !mantissa.is_empty() && mantissa.bytes().all(|c| c.is_ascii_digit()),
+        };
+        let exponent_ok = exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit())
+        });
+        mantissa_ok && exponent_ok
+    };
     if float_like
         && let Ok(f) = plain.parse::<f64>()
         && let Some(n) = serde_json::Number::from_f64(f)
@@ -417,10 +482,13 @@ mod tests {
 
     #[test]
     fn yaml11_scalars_as_helm_reads_them() {
-        let d = read("a: yes\nb: 'yes'\nc: 0755\nd: 1.5\ne: ~\nf: 1_000\ng: 0x1F\nh: v1\n");
+        let d = read(
+            "a: yes\nb: 'yes'\nc: 0755\nd: 1.5\ne: ~\nf: 1_000\ng: 0x1F\nh: v1\ni: 08\nj: 0o17\nk: 0X1F\nl: 18446744073709551615\nm: 1e3\no: .5\n",
+        );
         assert_eq!(
             d.value,
-            serde_json::json!({"a": true, "b": "yes", "c": 493, "d": 1.5, "e": null, "f": 1000, "g": 31, "h": "v1"})
+            serde_json::json!({"a": true, "b": "yes", "c": 493, "d": 1.5, "e": null, "f": 1000, "g": 31, "h": "v1",
+                "i": 8.0, "j": 15, "k": 31, "l": 18446744073709551615u64, "m": 1000.0, "o": 0.5})
         );
         assert_eq!(d.yaml11_booleans.len(), 1);
         assert_eq!(d.yaml11_booleans[0].0, "/a");
@@ -435,6 +503,10 @@ mod tests {
         // the merged key's place is the anchor's line
         let s = &d.places["/use/x"];
         assert_eq!(s.span.start, 11);
+        // as go-yaml v2: a merge overrides the keys before it; a quoted `<<` is a key
+        let d = read("a: &a {k: 1}\nb:\n  k: 4\n  <<: *a\nc: {\"<<\": 2}\n");
+        assert_eq!(d.value["b"], serde_json::json!({"k": 1}));
+        assert_eq!(d.value["c"], serde_json::json!({"<<": 2}));
     }
 
     #[test]
@@ -444,6 +516,19 @@ mod tests {
         let o = &d.places["/hub/config/A/b"];
         assert_eq!(&text[o.span.clone()], "b");
         assert!(d.places.contains_key("/hub/config/A/b/1"));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused() {
+        let mut text = String::from("custom:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let p = i - 1;
+            text.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let mut s = Sources::new();
+        let id = s.add("v.yaml", text);
+        let e = parse(&s, id).unwrap_err();
+        assert!(e.message.contains("excessive aliasing"), "{}", e.message);
     }
 
     #[test]
