@@ -819,6 +819,19 @@ pub fn other_secret_name(env: &str) -> String {
     format!("jupyterhub-{env}-secrets")
 }
 
+/// A URL with a password in it (`postgresql://user:pass@host/db`).
+pub fn has_credentials(s: &str) -> bool {
+    s.match_indices("://").any(|(i, _)| {
+        let rest = &s[i + 3..];
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
+            userinfo
+                .split_once(':')
+                .is_some_and(|(_, pass)| !pass.is_empty())
+        })
+    })
+}
+
 /// A secret-looking literal the values set (by its key's name, or its shape).
 fn secret_literal(key: &str, v: &Value) -> bool {
     v.as_str().is_some_and(|s| {
@@ -923,7 +936,14 @@ fn other_secrets(i: &Input, m: &mut Mapped) {
         };
         for (var, v) in vars {
             let p = format!("{at}/{}", escape_pointer(var));
-            if done(m, &p) || !secret_literal(var, v) {
+            // `NAME: literal` or `NAME: {value: literal}`
+            let literal = v
+                .get("value")
+                .filter(|_| v.as_object().is_some_and(|o| o.len() == 1))
+                .unwrap_or(v);
+            if done(m, &p)
+                || !(secret_literal(var, literal) || literal.as_str().is_some_and(has_credentials))
+            {
                 continue;
             }
             m.draft.put(
@@ -936,7 +956,7 @@ fn other_secrets(i: &Input, m: &mut Mapped) {
                 place: i.places.get(&p).cloned(),
                 secret: secret.clone(),
                 key: var.clone(),
-                placeholder: v.as_str().is_some_and(looks_placeholder),
+                placeholder: literal.as_str().is_some_and(looks_placeholder),
             });
             m.transformed.push((
                 p,

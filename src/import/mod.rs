@@ -403,6 +403,19 @@ fn import_env(
                 .unwrap_or(Origin::new(first_file, 0..0))
         };
         let mut found = crate::lint::secret_literal::scan(&doc, &at);
+        // what the spec's rule does not look at: an environment variable's
+        // `{name, value}` or `{value}` named like a secret, a URL with a password
+        let mut more = Vec::new();
+        env_secrets(values, String::new(), &mut more);
+        for (p, why) in more {
+            found.push(
+                Diag::error(
+                    "import/secret",
+                    format!("`{}` holds a literal secret ({why})", stack::display(&p)),
+                )
+                .at(at(&format!("/values{p}")), "a literal secret"),
+            );
+        }
         let mut chart_secrets = Vec::new();
         secret_paths(values, String::new(), &mut chart_secrets);
         for p in chart_secrets {
@@ -434,6 +447,36 @@ fn import_env(
         .unwrap_or("")
         .to_string();
     Ok((mapped.draft, report, effective))
+}
+
+fn env_secrets(v: &Value, at: String, out: &mut Vec<(String, &'static str)>) {
+    match v {
+        Value::String(s) if map::has_credentials(s) => out.push((at, "a URL with a password")),
+        Value::Object(m) => {
+            let named = m.get("name").and_then(Value::as_str);
+            let value = m.get("value").and_then(Value::as_str);
+            let key = named.or_else(|| at.rsplit('/').next());
+            if let (Some(k), Some(val)) = (key, value)
+                && !val.is_empty()
+                && crate::lint::secret_literal::secret_key(k)
+                && !map::has_credentials(val)
+            {
+                out.push((
+                    format!("{at}/value"),
+                    "an environment variable named like a secret",
+                ));
+            }
+            for (k, x) in m {
+                env_secrets(x, format!("{at}/{}", escape_pointer(k)), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                env_secrets(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn secret_paths(v: &Value, at: String, out: &mut Vec<String>) {
