@@ -314,7 +314,9 @@ fn import_env(
                 continue;
             }
             if let Some((at, why)) = proof::reason(&d.pointer)
-                && (proof::over_values(&at) || user.pointer(&at).is_none_or(Value::is_null))
+                && (user.pointer(&at).is_none_or(Value::is_null)
+                    || (proof::over_values(&at)
+                        && proof::keeps(got.pointer(&at), expected.pointer(&at))))
             {
                 if !p.jhubgen.iter().any(|(q, ..)| *q == at) {
                     let a = expected.pointer(&at).filter(|v| !v.is_null()).cloned();
@@ -326,13 +328,14 @@ fn import_env(
             // a `null` of the values (here or above) deleted a chart default
             if let Some(deleted) = deleted_by_null(&user, &d.pointer) {
                 if !deletions.contains(&deleted) {
+                    let what = if proof::through_list(&deleted) {
+                        "is a `null` inside a list (KubeSpawner reads it: a `null` selector or limit clears the global one), which a spec cannot say"
+                    } else {
+                        "deletes a chart default, which a spec cannot say: the chart would read the default back"
+                    };
                     let mut e = Diag::error(
                         "import/round-trip",
-                        format!(
-                            "environment `{}`: `{}: null` deletes a chart default, which a spec cannot say: the chart would read the default back",
-                            env.name,
-                            stack::display(&deleted)
-                        ),
+                        format!("environment `{}`: `{}: null` {what}", env.name, stack::display(&deleted)),
                     )
                     .key(stack::display(&deleted))
                     .help("nothing was written: `[values]` merges over the chart's defaults and cannot delete one; keep the default (drop the `null`), or set the keys you want off to values that turn them off, and import again");
@@ -700,6 +703,35 @@ fn check_ingress(env: &str, r: &crate::resolve::Resolved, input: &Value) -> Resu
                 show(a)
             ));
         }
+    }
+    // what jhubgen's Ingress does not take from the chart's: one path `/`,
+    // `Prefix`, TLS for its one host
+    if let Some(t) = theirs("/ingress/pathType")
+        .and_then(Value::as_str)
+        .filter(|t| *t != "Prefix")
+    {
+        wrong.push(format!("its pathType would be `Prefix` instead of `{t}`"));
+    }
+    if let Some(s) = theirs("/ingress/pathSuffix")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        wrong.push(format!("its path would lose the suffix `{s}`"));
+    }
+    if let Some(Value::Array(hosts)) = theirs("/ingress/tls/0/hosts")
+        && ours.pointer("/spec/tls/0/hosts").and_then(Value::as_array) != Some(hosts)
+    {
+        wrong.push(format!(
+            "its TLS would cover {} instead of {}",
+            show(ours.pointer("/spec/tls/0/hosts")),
+            show(Some(&Value::Array(hosts.clone())))
+        ));
+    }
+    if theirs("/ingress/tls")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.len() > 1)
+    {
+        wrong.push("it would have one TLS entry instead of several".into());
     }
     if let Some(Value::Object(m)) = theirs("/ingress/annotations") {
         for (k, v) in m {

@@ -164,6 +164,25 @@ pub fn over_values(at: &str) -> bool {
     })
 }
 
+/// Whether jhubgen's setting keeps what the values had: every entry of a
+/// list, every key of a mapping (jhubgen adds; it must not take away). A
+/// scalar (the proxy's service type) is jhubgen's design.
+pub fn keeps(ours: Option<&Value>, theirs: Option<&Value>) -> bool {
+    match (ours, theirs) {
+        (_, None) => true,
+        (Some(Value::Array(o)), Some(Value::Array(t))) => t.iter().all(|x| o.contains(x)),
+        (Some(Value::Object(o)), Some(Value::Object(t))) => {
+            t.iter().all(|(k, v)| keeps(o.get(k), Some(v)))
+        }
+        (Some(o), Some(t))
+            if !o.is_array() && !o.is_object() && !t.is_array() && !t.is_object() =>
+        {
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Why jhubgen sets a chart path, if it does.
 /// The chart path the reason is about (the pattern's length of `pointer`)
 /// comes with it.
@@ -257,7 +276,9 @@ pub fn diff(a: &Value, b: &Value, at: &str, out: &mut Vec<Difference>, compared:
                 let p = format!("{at}/{}", escape_pointer(k));
                 match y.get(k) {
                     Some(w) => diff(v, w, &p, out, compared),
-                    None if v.is_null() => {}
+                    // a `null` in a mapping deletes a key (none to compare); inside
+                    // a list it is a value KubeSpawner reads (`zone: null` clears)
+                    None if v.is_null() && !through_list(&p) => {}
                     None if v.as_object().is_some_and(|m| !m.is_empty()) => {
                         diff(v, &Value::Object(Default::default()), &p, out, compared)
                     }
