@@ -340,7 +340,14 @@ fn import_env(
                     .key(stack::display(&deleted))
                     .help("nothing was written: `[values]` merges over the chart's defaults and cannot delete one; keep the default (drop the `null`), or set the keys you want off to values that turn them off, and import again");
                     if let Some(o) = places.get(&deleted) {
-                        e = e.at(o.clone(), "deletes the chart's default");
+                        e = e.at(
+                            o.clone(),
+                            if proof::through_list(&deleted) {
+                                "a value KubeSpawner reads"
+                            } else {
+                                "deletes the chart's default"
+                            },
+                        );
                     }
                     errors.push(e);
                     deletions.push(deleted);
