@@ -779,37 +779,7 @@ fn factor(names: &[&str], drafts: &[Draft], reports: &[EnvReport], extends: bool
         .iter()
         .map(|d| Value::Object(d.doc.clone()))
         .collect();
-    let mut base = if docs.len() > 1 || !docs.is_empty() {
-        common(&docs.iter().collect::<Vec<_>>(), "").unwrap_or(Value::Object(Map::new()))
-    } else {
-        Value::Object(Map::new())
-    };
-    // profiles: those every environment has, equal, and first in the same order
-    let lists: Vec<Vec<Value>> = docs
-        .iter()
-        .map(|d| {
-            d.get("profiles")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-        })
-        .collect();
-    let mut shared = 0;
-    while lists.iter().all(|l| l.len() > shared)
-        && lists.iter().all(|l| l[shared] == lists[0][shared])
-    {
-        shared += 1;
-    }
-    if let Value::Object(b) = &mut base {
-        b.remove("profiles");
-        if shared > 0 {
-            b.insert("profiles".into(), Value::Array(lists[0][..shared].to_vec()));
-        }
-    }
-    for own in OWN {
-        remove(&mut base, own);
-    }
-    prune_empty_tables(&mut base);
+    let (base, shared) = shared_part(&docs.iter().collect::<Vec<_>>());
     let mut outputs = Vec::new();
     let mut base_draft = Draft::default();
     if let Value::Object(m) = &base {
@@ -1052,29 +1022,7 @@ fn shared_layers(names: &[&str], reports: &[EnvReport], owns: &[Value]) -> Vec<L
             continue;
         }
         let docs: Vec<&Value> = members.iter().map(|&m| &owns[m]).collect();
-        let mut doc = common(&docs, "").unwrap_or(Value::Object(Map::new()));
-        for own in OWN {
-            remove(&mut doc, own);
-        }
-        prune_empty_tables(&mut doc);
-        let lists: Vec<Vec<Value>> = docs
-            .iter()
-            .map(|d| {
-                d.get("profiles")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect();
-        let same = (0..)
-            .take_while(|&i| lists.iter().all(|l| l.len() > i && l[i] == lists[0][i]))
-            .count();
-        if let Value::Object(o) = &mut doc {
-            o.remove("profiles");
-            if same > 0 {
-                o.insert("profiles".into(), Value::Array(lists[0][..same].to_vec()));
-            }
-        }
+        let (doc, _) = shared_part(&docs);
         if doc.as_object().is_none_or(Map::is_empty) {
             continue;
         }
@@ -1118,6 +1066,36 @@ fn layer_name(file: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// What every one of `docs` has, equal (the profiles they all start with,
+/// in order), without the keys that name an environment; and how many
+/// profiles that is.
+fn shared_part(docs: &[&Value]) -> (Value, usize) {
+    let mut doc = common(docs, "").unwrap_or(Value::Object(Map::new()));
+    let lists: Vec<Vec<Value>> = docs
+        .iter()
+        .map(|d| {
+            d.get("profiles")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    let same = (0..)
+        .take_while(|&i| lists.iter().all(|l| l.len() > i && l[i] == lists[0][i]))
+        .count();
+    if let Value::Object(o) = &mut doc {
+        o.remove("profiles");
+        if same > 0 {
+            o.insert("profiles".into(), Value::Array(lists[0][..same].to_vec()));
+        }
+    }
+    for own in OWN {
+        remove(&mut doc, own);
+    }
+    prune_empty_tables(&mut doc);
+    (doc, same)
 }
 
 fn draft_of(v: &Value) -> Draft {
