@@ -71,14 +71,7 @@ fn deploy(
 }
 
 fn built() -> tempfile::TempDir {
-    let p = project_with(None);
-    let out = jhubgen(&["build"], p.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    p
+    common::built_reference()
 }
 
 #[test]

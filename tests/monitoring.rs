@@ -8,18 +8,12 @@
 
 mod common;
 
-use common::{jhubgen, project_with, repo};
+use common::repo;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn built() -> (tempfile::TempDir, Vec<PathBuf>) {
-    let p = project_with(None);
-    let out = jhubgen(&["build"], p.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let p = common::built_reference();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(p.path().join("environments"))
         .unwrap()
         .flatten()

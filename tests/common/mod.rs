@@ -246,3 +246,15 @@ pub fn import_args(case: &Path) -> Vec<String> {
     all.extend(["--out".to_string(), "out".to_string()]);
     all
 }
+
+/// The reference project, built into a temporary folder (the build must succeed).
+pub fn built_reference() -> tempfile::TempDir {
+    let p = project_with(None);
+    let out = jhubgen(&["build"], p.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p
+}
