@@ -85,7 +85,6 @@ fn check_project(name: &str, root: &Path) {
         "{name}: lint: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // and a second import over it is refused: specs are never replaced unless told
 }
 
 #[test]
