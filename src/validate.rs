@@ -712,7 +712,7 @@ fn resolve<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
 }
 
 /// Follows `$ref` within the same document.
-fn deref<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
+pub(crate) fn deref<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
     let mut s = s;
     for _ in 0..16 {
         match s

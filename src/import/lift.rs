@@ -327,12 +327,19 @@ fn locate(sources: &Sources, key: &Origin, code: &str, offset: usize) -> Origin 
 mod tests {
     use super::*;
 
-    fn lifted(yaml: &str) -> (Lift, Value) {
+    /// Lifts the snippets of a values file: what was lifted, the values
+    /// after, the places after, and the file's sources.
+    fn lifted_with_places(yaml: &str) -> (Lift, Value, Places, Sources) {
         let mut sources = Sources::new();
         let id = sources.add("values.yaml", yaml);
         let doc = super::super::yaml::parse(&sources, id).unwrap();
         let (mut v, mut places) = (doc.value, doc.places);
         let l = lift(&sources, &mut v, &mut places, id).unwrap();
+        (l, v, places, sources)
+    }
+
+    fn lifted(yaml: &str) -> (Lift, Value) {
+        let (l, v, _, _) = lifted_with_places(yaml);
         (l, v)
     }
 
@@ -375,24 +382,16 @@ mod tests {
         // no line of the file is the snippet's: its key is the place (no panic
         // on the multi-byte text after it)
         let yaml = "hub:\n  extraConfig:\n    10-a: \"c.KubeSpawner.start_timeout = 1\\nc.KubeSpawner.http_timeout = 2\\n\"\n# éééééééé\n";
-        let mut sources = Sources::new();
-        let id = sources.add("values.yaml", yaml);
-        let doc = super::super::yaml::parse(&sources, id).unwrap();
-        let (mut v, mut places) = (doc.value, doc.places);
-        lift(&sources, &mut v, &mut places, id).unwrap();
+        let (_, _, places, sources) = lifted_with_places(yaml);
         let o = &places["/hub/config/KubeSpawner/http_timeout"];
-        assert_eq!(sources.line_col(id, o.span.start).0, 3);
+        assert_eq!(sources.line_col(o.file, o.span.start).0, 3);
     }
 
     #[test]
     fn an_assignment_points_at_its_line_of_the_file() {
         let yaml = "hub:\n  extraConfig:\n    10-a: |\n      c.A.x = 1\n      c.A.y = 2\n";
-        let mut sources = Sources::new();
-        let id = sources.add("values.yaml", yaml);
-        let doc = super::super::yaml::parse(&sources, id).unwrap();
-        let (mut v, mut places) = (doc.value, doc.places);
-        lift(&sources, &mut v, &mut places, id).unwrap();
+        let (_, _, places, sources) = lifted_with_places(yaml);
         let o = &places["/hub/config/A/y"];
-        assert_eq!(sources.line_col(id, o.span.start), (5, 7));
+        assert_eq!(sources.line_col(o.file, o.span.start), (5, 7));
     }
 }

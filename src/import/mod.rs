@@ -1072,7 +1072,7 @@ fn layer_name(file: &str) -> String {
 /// in order), without the keys that name an environment; and how many
 /// profiles that is.
 fn shared_part(docs: &[&Value]) -> (Value, usize) {
-    let mut doc = common(docs, "").unwrap_or(Value::Object(Map::new()));
+    let mut doc = common(docs).unwrap_or(Value::Object(Map::new()));
     let lists: Vec<Vec<Value>> = docs
         .iter()
         .map(|d| {
@@ -1154,7 +1154,8 @@ fn beyond(b: &Value, a: &Value) -> Option<Value> {
     Some(rest)
 }
 
-fn common(docs: &[&Value], at: &str) -> Option<Value> {
+/// What all of `docs` have, equal: mappings by key, anything else whole.
+fn common(docs: &[&Value]) -> Option<Value> {
     let first = docs.first()?;
     if let Value::Object(f) = first
         && docs.iter().all(|d| d.is_object())
@@ -1163,7 +1164,7 @@ fn common(docs: &[&Value], at: &str) -> Option<Value> {
         for k in f.keys() {
             let children: Option<Vec<&Value>> = docs.iter().map(|d| d.get(k)).collect();
             if let Some(children) = children
-                && let Some(c) = common(&children, &format!("{at}/{}", escape_pointer(k)))
+                && let Some(c) = common(&children)
             {
                 out.insert(k.clone(), c);
             }

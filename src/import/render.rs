@@ -200,38 +200,34 @@ fn sorted<'a>(m: &'a Map<String, Value>, order: &[String]) -> Vec<(&'a String, &
     v
 }
 
-/// The properties of a schema node, through `$ref`, `allOf`, `anyOf`, `oneOf`.
-fn props<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Map<String, Value>> {
-    if let Some(p) = node.get("properties").and_then(Value::as_object) {
-        return Some(p);
-    }
-    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next()?;
-        return props(root.get("definitions")?.get(name)?, root);
-    }
-    ["allOf", "anyOf", "oneOf"].iter().find_map(|k| {
-        node.get(*k)?
-            .as_array()?
-            .iter()
-            .find_map(|n| props(n, root))
+/// What `pick` finds in a schema node, through `$ref`, `allOf`, `anyOf` and
+/// `oneOf` (how schemars wraps optional and documented fields).
+fn through<'a, T>(
+    node: &'a Value,
+    root: &'a Value,
+    pick: &dyn Fn(&'a Value) -> Option<T>,
+) -> Option<T> {
+    let node = crate::validate::deref(root, node);
+    pick(node).or_else(|| {
+        ["allOf", "anyOf", "oneOf"].iter().find_map(|k| {
+            node.get(*k)?
+                .as_array()?
+                .iter()
+                .find_map(|n| through(n, root, pick))
+        })
     })
 }
 
-/// The schema of a list's items, through the same wrappers.
-fn items<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Value> {
-    if let Some(i) = node.get("items") {
-        return Some(i);
-    }
-    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next()?;
-        return items(root.get("definitions")?.get(name)?, root);
-    }
-    ["allOf", "anyOf", "oneOf"].iter().find_map(|k| {
-        node.get(*k)?
-            .as_array()?
-            .iter()
-            .find_map(|n| items(n, root))
+/// The properties of a schema node.
+fn props<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Map<String, Value>> {
+    through(node, root, &|n| {
+        n.get("properties").and_then(Value::as_object)
     })
+}
+
+/// The schema of a list's items.
+fn items<'a>(node: &'a Value, root: &'a Value) -> Option<&'a Value> {
+    through(node, root, &|n| n.get("items"))
 }
 
 fn by_schema(v: &Value, node: Option<&Value>, root: &Value) -> Value {
